@@ -1,0 +1,22 @@
+/* ds-engine.h: everything a front end or a line-station integrator needs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ds-context.h"
+#include "ds-error.h"
+#include "ds-file.h"
+#include "ds-rng.h"
+#include "data/ds-dataset.h"
+#include "data/ds-idx.h"
+#include "data/ds-png.h"
+#include "models/ds-presets.h"
+#include "nn/ds-gemm.h"
+#include "nn/ds-layer.h"
+#include "nn/ds-loss.h"
+#include "nn/ds-model.h"
+#include "nn/ds-optim.h"
+#include "nn/ds-tensor.h"
+#include "train/ds-metrics.h"
+#include "train/ds-train.h"

@@ -1,0 +1,117 @@
+/* ds-presets.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ds-error.h"
+#include "models/ds-presets.h"
+
+/* The design document's reference network (a Keras model): conv32-pool-conv64-pool-conv64-
+ * dense64-dense N, Keras' Glorot-uniform initialisation and zero biases. It runs on the data's
+ * own input size: the document's example pads 28×28 images to 32×32, which only adds
+ * computation on empty borders, so we do not. */
+static const char seed_cnn_spec[] =
+  "conv2d filters=32 kernel=3 init=glorot activation=relu\n"
+  "maxpool2d size=2\n"
+  "conv2d filters=64 kernel=3 init=glorot activation=relu\n"
+  "maxpool2d size=2\n"
+  "conv2d filters=64 kernel=3 init=glorot activation=relu\n"
+  "flatten\n"
+  "dense units=64 init=glorot activation=relu\n";
+
+/* Both end in a dense layer of one unit per class, appended by ds_preset_new_model(). */
+
+/* Two blocks of two padded 3×3 convolutions with batch normalisation, dropout after each block
+ * and before the classifier; trained with light shifts and flips. */
+static const char defect_cnn_spec[] =
+  "conv2d filters=32 kernel=3 padding=1\n"
+  "batchnorm\n"
+  "relu\n"
+  "conv2d filters=32 kernel=3 padding=1\n"
+  "batchnorm\n"
+  "relu\n"
+  "maxpool2d size=2\n"
+  "dropout rate=0.25\n"
+  "conv2d filters=64 kernel=3 padding=1\n"
+  "batchnorm\n"
+  "relu\n"
+  "conv2d filters=64 kernel=3 padding=1\n"
+  "batchnorm\n"
+  "relu\n"
+  "maxpool2d size=2\n"
+  "dropout rate=0.25\n"
+  "flatten\n"
+  "dense units=128\n"
+  "batchnorm\n"
+  "relu\n"
+  "dropout rate=0.5\n";
+
+static const DsPreset seed_cnn = {
+  .name = "seed-cnn",
+  .description = "the design document's CNN: conv32-pool-conv64-pool-conv64-dense64",
+  .epochs = 5,
+};
+
+static const DsPreset defect_cnn = {
+  .name = "defect-cnn",
+  .description = "deeper CNN with batch normalisation, dropout and shift/flip augmentation",
+  .epochs = 15,
+  .augment = { .max_shift = 2, .hflip = TRUE },
+};
+
+static const DsPreset * const presets[] = { &seed_cnn, &defect_cnn, NULL };
+
+const DsPreset * const *
+ds_presets (void)
+{
+  return presets;
+}
+
+const DsPreset *
+ds_preset_lookup (const char *name)
+{
+  for (guint i = 0; presets[i] != NULL; i++)
+    if (g_str_equal (presets[i]->name, name))
+      return presets[i];
+
+  return NULL;
+}
+
+DsModel *
+ds_preset_new_model (const char  *name,
+                     DsShape      input,
+                     guint        n_classes,
+                     GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *spec = NULL;
+  DsModel *model;
+
+  if (n_classes < 2)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "%s needs at least two classes, the data has %u", name, n_classes);
+      return NULL;
+    }
+  if (g_str_equal (name, seed_cnn.name))
+    spec = g_strdup_printf ("%sdense units=%u init=glorot\n", seed_cnn_spec, n_classes);
+  else if (g_str_equal (name, defect_cnn.name))
+    spec = g_strdup_printf ("%sdense units=%u init=glorot\n", defect_cnn_spec, n_classes);
+  else
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "unknown model preset “%s” (known: seed-cnn, defect-cnn)", name);
+      return NULL;
+    }
+
+  model = ds_model_new (spec, input, &local_error);
+  if (model == NULL)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, local_error->code,
+                   "%s on %u×%u×%u images: %s", name, input.c, input.h, input.w,
+                   local_error->message);
+      return NULL;
+    }
+  ds_model_set_preset (model, name);
+
+  return model;
+}

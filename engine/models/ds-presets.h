@@ -1,0 +1,34 @@
+/* ds-presets.h: named architectures
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "nn/ds-model.h"
+#include "data/ds-dataset.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *name;
+  const char *description;
+  /* Training-time defaults the preset was tuned with; a front end may override them. */
+  guint       epochs;
+  DsAugment   augment;
+} DsPreset;
+
+/* NULL-terminated list of the presets. */
+const DsPreset * const *ds_presets          (void);
+const DsPreset         *ds_preset_lookup    (const char *name);
+
+/* Builds the preset @name for @input (1, C, H, W) and @n_classes outputs, with zero weights.
+ * Returns: (transfer full): the model, or NULL with @error (unknown preset, input too small). */
+DsModel                *ds_preset_new_model (const char *name,
+                                             DsShape     input,
+                                             guint       n_classes,
+                                             GError    **error);
+
+G_END_DECLS

@@ -1,0 +1,226 @@
+/* ds-conv2d.c: 2-D convolution as im2col + one GEMM per chunk of the batch
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "ds-error.h"
+#include "nn/ds-gemm.h"
+#include "nn/ds-im2col.h"
+#include "nn/ds-layer.h"
+
+typedef struct
+{
+  DsLayer          parent;
+  guint            filters;
+  guint            kernel;
+  guint            stride;
+  guint            padding;
+  DsInit           init;
+  gboolean         relu;         /* fused ReLU on the output */
+  DsPatchGeometry  g;
+  float           *col;          /* (C*K*K, chunk*OH*OW) patches, then their gradient */
+  gsize            col_cap;
+  float           *tmp;          /* (filters, chunk*OH*OW) */
+  gsize            tmp_cap;
+  const float     *cached_inp;   /* input whose patches @col still holds, or NULL */
+  guint            cached_batch;
+} DsConv2d;
+
+static gboolean
+conv2d_configure (DsLayer      *layer,
+                  DsLayerArgs  *args,
+                  GError      **error)
+{
+  DsConv2d *self = (DsConv2d *) layer;
+
+  if (!ds_layer_args_get_uint (args, "filters", 0, &self->filters, error) ||
+      !ds_layer_args_get_uint (args, "kernel", 3, &self->kernel, error) ||
+      !ds_layer_args_get_uint (args, "stride", 1, &self->stride, error) ||
+      !ds_layer_args_get_uint (args, "padding", 0, &self->padding, error) ||
+      !ds_layer_args_get_init (args, DS_INIT_HE, &self->init, error) ||
+      !ds_layer_args_get_relu (args, &self->relu, error))
+    return FALSE;
+  if (self->filters == 0 || self->kernel == 0 || self->stride == 0)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "conv2d: filters, kernel and stride must be at least 1");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+conv2d_infer (DsLayer  *layer,
+              GError  **error)
+{
+  DsConv2d *self = (DsConv2d *) layer;
+  const DsShape *in = &layer->in_shape;
+  guint ph = in->h + 2 * self->padding;
+  guint pw = in->w + 2 * self->padding;
+
+  if (ph < self->kernel || pw < self->kernel)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_SHAPE,
+                   "conv2d: a %u×%u kernel does not fit a %u×%u input with padding %u",
+                   self->kernel, self->kernel, in->h, in->w, self->padding);
+      return FALSE;
+    }
+  self->g = (DsPatchGeometry) {
+    .c = in->c, .h = in->h, .w = in->w,
+    .kh = self->kernel, .kw = self->kernel,
+    .stride = self->stride, .pad = self->padding,
+    .oh = (ph - self->kernel) / self->stride + 1,
+    .ow = (pw - self->kernel) / self->stride + 1,
+  };
+  layer->out_shape = DS_SHAPE (1, self->filters, self->g.oh, self->g.ow);
+  layer->n_params = (gsize) self->filters * in->c * self->kernel * self->kernel + self->filters;
+
+  return TRUE;
+}
+
+static void
+conv2d_init (DsLayer *layer,
+             DsRng   *rng)
+{
+  DsConv2d *self = (DsConv2d *) layer;
+  guint kk = self->kernel * self->kernel;
+  gsize n_weights = layer->n_params - self->filters;
+
+  ds_init_weights (layer->params, n_weights, layer->in_shape.c * kk, self->filters * kk,
+                   self->init, rng);
+  memset (layer->params + n_weights, 0, self->filters * sizeof (float));
+}
+
+static void
+conv2d_forward (DsLayer        *layer,
+                const DsTensor *inp,
+                DsTensor       *out,
+                gboolean        training,
+                DsRng          *rng)
+{
+  DsConv2d *self = (DsConv2d *) layer;
+  guint batch = inp->shape.n;
+  guint k = self->g.c * self->g.kh * self->g.kw;
+  gsize ohw = (gsize) self->g.oh * self->g.ow;
+  gsize in_size = ds_shape_sample_size (&layer->in_shape);
+  gsize out_size = ds_shape_sample_size (&layer->out_shape);
+  guint chunk = ds_im2col_chunk (k * ohw, batch);
+  const float *weight = layer->params;
+  const float *bias = layer->params + (gsize) self->filters * k;
+
+  ds_tensor_reshape (out, DS_SHAPE (batch, self->filters, self->g.oh, self->g.ow));
+  ds_floats_reserve (&self->col, &self->col_cap, k * chunk * ohw);
+  ds_floats_reserve (&self->tmp, &self->tmp_cap, self->filters * chunk * ohw);
+
+  for (guint b0 = 0; b0 < batch; b0 += chunk)
+    {
+      guint nb = MIN (chunk, batch - b0);
+      gsize ncol = nb * ohw;
+
+      ds_im2col (&self->g, inp->data + b0 * in_size, nb, self->col);
+      ds_gemm (FALSE, FALSE, self->filters, ncol, k,
+               1.0f, weight, k, self->col, ncol, 0.0f, self->tmp, ncol);
+      ds_channels_to_batch (self->tmp, bias, self->relu, nb, self->filters, ohw, out->data + b0 * out_size);
+    }
+
+  /* backward can reuse the patches when the whole batch was one chunk */
+  self->cached_inp = training && chunk >= batch ? inp->data : NULL;
+  self->cached_batch = batch;
+}
+
+static void
+conv2d_backward (DsLayer        *layer,
+                 const DsTensor *inp,
+                 const DsTensor *out,
+                 const DsTensor *dout,
+                 DsTensor       *dinp)
+{
+  DsConv2d *self = (DsConv2d *) layer;
+  guint batch = inp->shape.n;
+  guint k = self->g.c * self->g.kh * self->g.kw;
+  gsize ohw = (gsize) self->g.oh * self->g.ow;
+  gsize in_size = ds_shape_sample_size (&layer->in_shape);
+  gsize out_size = ds_shape_sample_size (&layer->out_shape);
+  guint chunk = ds_im2col_chunk (k * ohw, batch);
+  const float *weight = layer->params;
+  float *dweight = layer->grads;
+  float *dbias = layer->grads + (gsize) self->filters * k;
+  gboolean cached = self->cached_inp == inp->data && self->cached_batch == batch;
+
+  if (dinp != NULL)
+    {
+      ds_tensor_reshape (dinp, inp->shape);
+      ds_tensor_zero (dinp);
+    }
+
+  for (guint b0 = 0; b0 < batch; b0 += chunk)
+    {
+      guint nb = MIN (chunk, batch - b0);
+      gsize ncol = nb * ohw;
+
+      if (!cached)
+        ds_im2col (&self->g, inp->data + b0 * in_size, nb, self->col);
+      if (self->relu)
+        ds_batch_to_channels_masked (dout->data + b0 * out_size, out->data + b0 * out_size,
+                                     nb, self->filters, ohw, self->tmp);
+      else
+        ds_batch_to_channels (dout->data + b0 * out_size, nb, self->filters, ohw, self->tmp);
+
+      /* dW (F, K) += dY (F, ncol) · cols^T */
+      ds_gemm (FALSE, TRUE, self->filters, k, ncol,
+               1.0f, self->tmp, ncol, self->col, ncol, 1.0f, dweight, k);
+      for (guint f = 0; f < self->filters; f++)
+        {
+          const float *row = self->tmp + f * ncol;
+          float sum = 0.0f;
+
+          for (gsize i = 0; i < ncol; i++)
+            sum += row[i];
+          dbias[f] += sum;
+        }
+
+      if (dinp != NULL)
+        {
+          /* dcols (K, ncol) = W^T · dY, into the patch buffer, which is done with */
+          ds_gemm (TRUE, FALSE, k, ncol, self->filters,
+                   1.0f, weight, k, self->tmp, ncol, 0.0f, self->col, ncol);
+          ds_col2im_add (&self->g, self->col, nb, dinp->data + b0 * in_size);
+        }
+      cached = FALSE;
+    }
+  self->cached_inp = NULL;
+}
+
+static void
+conv2d_describe (DsLayer *layer,
+                 GString *spec)
+{
+  DsConv2d *self = (DsConv2d *) layer;
+
+  g_string_append_printf (spec, " filters=%u kernel=%u stride=%u padding=%u init=%s activation=%s",
+                          self->filters, self->kernel, self->stride, self->padding,
+                          ds_init_to_string (self->init), self->relu ? "relu" : "none");
+}
+
+static void
+conv2d_finalize (DsLayer *layer)
+{
+  DsConv2d *self = (DsConv2d *) layer;
+
+  ds_floats_free (self->col);
+  ds_floats_free (self->tmp);
+}
+
+const DsLayerClass ds_conv2d_class = {
+  .name = "conv2d",
+  .instance_size = sizeof (DsConv2d),
+  .configure = conv2d_configure,
+  .infer = conv2d_infer,
+  .init = conv2d_init,
+  .forward = conv2d_forward,
+  .backward = conv2d_backward,
+  .describe = conv2d_describe,
+  .finalize = conv2d_finalize,
+};

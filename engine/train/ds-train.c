@@ -1,0 +1,380 @@
+/* ds-train.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <string.h>
+
+#include "ds-error.h"
+#include "nn/ds-loss.h"
+#include "train/ds-train.h"
+#include "train/ds-workers.h"
+
+static guint32
+subset_index (const DsSubset *s,
+              guint           i)
+{
+  return s->idx != NULL ? s->idx[i] : i;
+}
+
+static guint32 *
+subset_indices (const DsSubset *s)
+{
+  guint32 *idx = g_new (guint32, MAX (s->n, 1));
+
+  for (guint i = 0; i < s->n; i++)
+    idx[i] = subset_index (s, i);
+
+  return idx;
+}
+
+static gboolean
+cancelled (GError **error)
+{
+  g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_CANCELLED, "cancelled");
+  return FALSE;
+}
+
+/* One batch split over the workers: each runs its slice and leaves its results here. */
+typedef struct
+{
+  const DsTensor *x;            /* (B, C, H, W) the whole batch */
+  const gint32   *labels;       /* (B) */
+  guint           n_labelled;   /* in the whole batch */
+  guint           k;            /* classes */
+  GPtrArray      *dlogits;      /* (n_workers) DsTensor */
+  double         *loss_sums;    /* (n_workers) loss × labelled samples of each slice */
+  float          *probs;        /* (B, K) softmax, evaluation only */
+} BatchJob;
+
+static DsTensor
+batch_slice (const DsTensor *x,
+             guint           start,
+             guint           count)
+{
+  DsTensor view = { .shape = x->shape, .capacity = 0 };
+
+  view.shape.n = count;
+  view.data = x->data + (gsize) start * ds_shape_sample_size (&x->shape);
+
+  return view;
+}
+
+static guint
+count_labelled (const gint32 *labels,
+                guint         n,
+                guint         k)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < n; i++)
+    count += labels[i] >= 0 && (guint) labels[i] < k;
+
+  return count;
+}
+
+static void
+train_slice (DsModel  *replica,
+             guint     index,
+             guint     start,
+             guint     count,
+             DsRng    *rng,
+             gpointer  user_data)
+{
+  BatchJob *job = user_data;
+  DsTensor x = batch_slice (job->x, start, count);
+  DsTensor *dlogits = g_ptr_array_index (job->dlogits, index);
+  guint labelled = count_labelled (job->labels + start, count, job->k);
+  const DsTensor *logits;
+  double loss;
+  float scale;
+
+  logits = ds_model_forward (replica, &x, TRUE, rng);
+  loss = ds_loss_softmax_cross_entropy (logits, job->labels + start, dlogits, NULL);
+  /* the loss gives the slice's mean; the step wants the whole batch's */
+  scale = job->n_labelled > 0 ? (float) labelled / (float) job->n_labelled : 0.0f;
+  for (gsize i = 0; i < ds_tensor_size (dlogits); i++)
+    dlogits->data[i] *= scale;
+  ds_model_zero_grad (replica);
+  ds_model_backward (replica, dlogits, NULL);
+  job->loss_sums[index] = loss * labelled;
+}
+
+static void
+evaluate_slice (DsModel  *replica,
+                guint     index,
+                guint     start,
+                guint     count,
+                DsRng    *rng,
+                gpointer  user_data)
+{
+  BatchJob *job = user_data;
+  DsTensor x = batch_slice (job->x, start, count);
+  DsTensor probs = { .shape = DS_SHAPE (count, job->k, 1, 1), .capacity = 0 };
+  const DsTensor *logits;
+  double loss;
+
+  probs.data = job->probs + (gsize) start * job->k;
+  logits = ds_model_forward (replica, &x, FALSE, NULL);
+  /* @probs is a view: the loss only writes within its shape */
+  probs.capacity = ds_tensor_size (&probs);
+  loss = ds_loss_softmax_cross_entropy (logits, job->labels + start, NULL, &probs);
+  job->loss_sums[index] = loss * count_labelled (job->labels + start, count, job->k);
+}
+
+static double
+job_loss (const BatchJob *job,
+          guint           n_workers)
+{
+  double sum = 0.0;
+
+  for (guint i = 0; i < n_workers; i++)
+    sum += job->loss_sums[i];
+
+  return job->n_labelled > 0 ? sum / job->n_labelled : 0.0;
+}
+
+gboolean
+ds_evaluate_classifier (DsModel         *model,
+                        DsContext       *ctx,
+                        const DsSubset  *set,
+                        guint            batch_size,
+                        DsConfusion     *cm,
+                        double          *loss,
+                        float           *probs,
+                        GError         **error)
+{
+  g_autoptr(DsTensor) x = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
+  g_autoptr(DsWorkers) workers = NULL;
+  g_autofree guint32 *idx = subset_indices (set);
+  g_autofree gint32 *labels = g_new (gint32, MAX (batch_size, 1));
+  g_autofree double *loss_sums = NULL;
+  g_autofree float *batch_probs = NULL;
+  DsShape out_shape = ds_model_output_shape (model);
+  guint k = (guint) ds_shape_sample_size (&out_shape);
+  guint64 n_steps = (set->n + batch_size - 1) / MAX (batch_size, 1);
+  BatchJob job = { .labels = labels, .k = k };
+  double loss_sum = 0.0;
+  guint64 labelled = 0;
+
+  g_return_val_if_fail (batch_size > 0, FALSE);
+
+  workers = ds_workers_new (model, ds_context_get_n_threads (ctx), error);
+  if (workers == NULL)
+    return FALSE;
+  loss_sums = g_new0 (double, ds_workers_get_n (workers));
+  batch_probs = g_new (float, (gsize) batch_size * k);
+  job.x = x;
+  job.loss_sums = loss_sums;
+  job.probs = batch_probs;
+
+  for (guint start = 0, step = 1; start < set->n; start += batch_size, step++)
+    {
+      guint count = MIN (batch_size, set->n - start);
+      DsProgress progress = {
+        .kind = DS_PROGRESS_EVALUATE,
+        .step = step,
+        .n_steps = n_steps,
+        .eta_seconds = -1.0,
+        .val_loss = NAN,
+        .val_accuracy = NAN,
+      };
+
+      ds_dataset_fill_batch (set->data, idx + start, count, NULL, NULL, x, labels);
+      job.n_labelled = count_labelled (labels, count, k);
+      memset (loss_sums, 0, ds_workers_get_n (workers) * sizeof (double));
+      ds_workers_run (workers, count, ds_context_get_rng (ctx), evaluate_slice, &job);
+
+      if (cm != NULL)
+        for (guint i = 0; i < count; i++)
+          ds_confusion_add (cm, labels[i], (gint32) ds_argmax (batch_probs + (gsize) i * k, k));
+      if (probs != NULL)
+        memcpy (probs + (gsize) start * k, batch_probs, (gsize) count * k * sizeof (float));
+      loss_sum += job_loss (&job, ds_workers_get_n (workers)) * job.n_labelled;
+      labelled += job.n_labelled;
+
+      if (!ds_context_report (ctx, &progress))
+        return cancelled (error);
+    }
+
+  if (loss != NULL)
+    *loss = labelled > 0 ? loss_sum / labelled : NAN;
+
+  return TRUE;
+}
+
+/* Validation loss and accuracy of one epoch; NAN for both without a validation set. */
+static gboolean
+validate (DsModel         *model,
+          DsContext       *ctx,
+          const DsSubset  *val,
+          guint            batch_size,
+          double          *loss,
+          double          *accuracy,
+          GError         **error)
+{
+  g_autoptr(DsConfusion) cm = NULL;
+
+  *loss = NAN;
+  *accuracy = NAN;
+  if (val == NULL || val->n == 0)
+    return TRUE;
+
+  cm = ds_confusion_new ((guint) ds_model_output_shape (model).c);
+  /* larger batches than training: evaluation keeps no activations for backward */
+  if (!ds_evaluate_classifier (model, ctx, val, MAX (batch_size, 256), cm, loss, NULL, error))
+    return FALSE;
+  *accuracy = ds_confusion_accuracy (cm);
+
+  return TRUE;
+}
+
+gboolean
+ds_train_classifier (DsModel              *model,
+                     DsOptimizer          *opt,
+                     DsContext            *ctx,
+                     const DsSubset       *train,
+                     const DsSubset       *val,
+                     const DsTrainConfig  *config,
+                     GArray               *history,
+                     GError              **error)
+{
+  g_autoptr(DsTensor) x = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
+  g_autoptr(DsWorkers) workers = NULL;
+  g_autoptr(GPtrArray) dlogits = g_ptr_array_new_with_free_func ((GDestroyNotify) ds_tensor_free);
+  g_autofree double *loss_sums = NULL;
+  g_autofree guint32 *order = subset_indices (train);
+  g_autofree gint32 *labels = NULL;
+  g_autofree float *saved = NULL;
+  DsRng *rng = ds_context_get_rng (ctx);
+  guint batch_size = config->batch_size;
+  guint64 n_steps, global_step = 0;
+  gint64 run_start = g_get_monotonic_time ();
+  double best_val = INFINITY;
+  guint since_best = 0;
+
+  if (batch_size == 0 || config->epochs == 0)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "batch size and epochs must be at least 1");
+      return FALSE;
+    }
+  if (train->n == 0)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "there are no labelled training images");
+      return FALSE;
+    }
+  if (opt->n != model->n_params)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "the optimiser was made for another model");
+      return FALSE;
+    }
+
+  workers = ds_workers_new (model, ds_context_get_n_threads (ctx), error);
+  if (workers == NULL)
+    return FALSE;
+  for (guint i = 0; i < ds_workers_get_n (workers); i++)
+    g_ptr_array_add (dlogits, ds_tensor_new (DS_SHAPE (0, 0, 0, 0)));
+  loss_sums = g_new0 (double, ds_workers_get_n (workers));
+  labels = g_new (gint32, batch_size);
+  /* a copy of the weights before each step, so a non-finite step can be undone */
+  saved = g_new (float, MAX (model->n_params, 1));
+  n_steps = (train->n + batch_size - 1) / batch_size;
+
+  for (guint epoch = 1; epoch <= config->epochs; epoch++)
+    {
+      gint64 epoch_start = g_get_monotonic_time ();
+      double loss_sum = 0.0;
+      DsEpochResult result = { .epoch = epoch };
+      DsProgress progress = { .epoch = epoch, .n_epochs = config->epochs, .n_steps = n_steps };
+
+      ds_rng_shuffle (rng, order, train->n);
+
+      for (guint64 step = 1; step <= n_steps; step++)
+        {
+          guint start = (guint) ((step - 1) * batch_size);
+          guint count = MIN (batch_size, train->n - start);
+          BatchJob job = { .x = x, .labels = labels, .dlogits = dlogits, .loss_sums = loss_sums };
+          double loss, elapsed;
+
+          global_step++;
+          ds_dataset_fill_batch (train->data, order + start, count, &config->augment, rng, x, labels);
+          job.k = (guint) ds_model_output_shape (model).c;
+          job.n_labelled = count_labelled (labels, count, job.k);
+          ds_workers_run (workers, count, rng, train_slice, &job);
+          ds_workers_reduce (workers);
+          loss = job_loss (&job, ds_workers_get_n (workers));
+
+          if (!isfinite (loss) || !ds_floats_all_finite (model->grads, model->n_params))
+            {
+              g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_NOT_FINITE,
+                           "the %s became %s at epoch %u, step %" G_GUINT64_FORMAT
+                           "; training stopped with the weights of the step before",
+                           isfinite (loss) ? "gradient" : "loss",
+                           isnan (loss) ? "NaN" : "infinite", epoch, step);
+              return FALSE;
+            }
+          memcpy (saved, model->params, model->n_params * sizeof (float));
+          ds_optimizer_step (opt, model->params, model->grads);
+          if (!ds_floats_all_finite (model->params, model->n_params))
+            {
+              memcpy (model->params, saved, model->n_params * sizeof (float));
+              g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_NOT_FINITE,
+                           "the weights became non-finite at epoch %u, step %" G_GUINT64_FORMAT
+                           "; training stopped with the weights of the step before",
+                           epoch, step);
+              return FALSE;
+            }
+
+          loss_sum += loss;
+          elapsed = (g_get_monotonic_time () - run_start) / 1e6;
+          progress.kind = DS_PROGRESS_STEP;
+          progress.step = step;
+          progress.global_step = global_step;
+          progress.loss = loss;
+          progress.elapsed_seconds = elapsed;
+          progress.items_per_second =
+            ((step - 1) * batch_size + count) / MAX ((g_get_monotonic_time () - epoch_start) / 1e6, 1e-9);
+          progress.eta_seconds =
+            elapsed / global_step * ((guint64) config->epochs * n_steps - global_step);
+          progress.val_loss = NAN;
+          progress.val_accuracy = NAN;
+          if (!ds_context_report (ctx, &progress))
+            return cancelled (error);
+        }
+
+      result.seconds = (g_get_monotonic_time () - epoch_start) / 1e6;
+      result.train_loss = loss_sum / n_steps;
+      result.items_per_second = train->n / MAX (result.seconds, 1e-9);
+      if (!validate (model, ctx, val, batch_size, &result.val_loss, &result.val_accuracy, error))
+        return FALSE;
+      if (history != NULL)
+        g_array_append_val (history, result);
+
+      progress.kind = DS_PROGRESS_EPOCH;
+      progress.loss = result.train_loss;
+      progress.epoch_seconds = result.seconds;
+      progress.items_per_second = result.items_per_second;
+      progress.elapsed_seconds = (g_get_monotonic_time () - run_start) / 1e6;
+      progress.eta_seconds = progress.elapsed_seconds / epoch * (config->epochs - epoch);
+      progress.val_loss = result.val_loss;
+      progress.val_accuracy = result.val_accuracy;
+      if (!ds_context_report (ctx, &progress))
+        return cancelled (error);
+
+      if (config->patience > 0 && isfinite (result.val_loss))
+        {
+          if (result.val_loss < best_val)
+            {
+              best_val = result.val_loss;
+              since_best = 0;
+            }
+          else if (++since_best >= config->patience)
+            break;
+        }
+    }
+
+  return TRUE;
+}

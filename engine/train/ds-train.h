@@ -1,0 +1,72 @@
+/* ds-train.h: the training loop both the window and the command-line tool run
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "ds-context.h"
+#include "data/ds-dataset.h"
+#include "nn/ds-model.h"
+#include "nn/ds-optim.h"
+#include "train/ds-metrics.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint     epochs;
+  guint     batch_size;
+  DsAugment augment;
+  guint     patience;        /* stop after this many epochs without a better validation loss; 0: never */
+} DsTrainConfig;
+
+typedef struct
+{
+  guint  epoch;              /* 1-based */
+  double train_loss;         /* mean over the epoch's steps */
+  double val_loss;           /* NAN without validation data */
+  double val_accuracy;       /* NAN without validation data */
+  double seconds;            /* training steps only, validation excluded */
+  double items_per_second;
+} DsEpochResult;
+
+/* A view of some samples of a data set. */
+typedef struct
+{
+  const DsDataset *data;
+  const guint32   *idx;      /* (n) sample indices; NULL means 0..n-1 */
+  guint            n;
+} DsSubset;
+
+/* Trains @model (already initialised or loaded) on @train with softmax cross-entropy and @opt,
+ * shuffling with the context's generator every epoch and evaluating on @val (nullable) after
+ * each. Progress goes to the context's callback after every step and epoch; each epoch's
+ * result is appended to @history (nullable, DsEpochResult).
+ * Fails with DS_ENGINE_ERROR_CANCELLED when the callback asks to stop (between two steps),
+ * DS_ENGINE_ERROR_NOT_FINITE naming the epoch and step where the loss or a gradient stopped
+ * being finite (the weights are left as they were before that step). */
+gboolean ds_train_classifier    (DsModel             *model,
+                                 DsOptimizer         *opt,
+                                 DsContext           *ctx,
+                                 const DsSubset      *train,
+                                 const DsSubset      *val,
+                                 const DsTrainConfig *config,
+                                 GArray              *history,
+                                 GError             **error);
+
+/* Runs @model over @set in evaluation mode, in batches of @batch_size. Adds every labelled
+ * sample to @cm (nullable), stores the mean loss over labelled samples in @loss (nullable; NAN
+ * when none is labelled), and the softmax of every sample in @probs (nullable, n × classes).
+ * Reports DS_PROGRESS_EVALUATE and can be cancelled like training. */
+gboolean ds_evaluate_classifier (DsModel             *model,
+                                 DsContext           *ctx,
+                                 const DsSubset      *set,
+                                 guint                batch_size,
+                                 DsConfusion         *cm,
+                                 double              *loss,
+                                 float               *probs,
+                                 GError             **error);
+
+G_END_DECLS

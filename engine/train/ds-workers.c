@@ -1,0 +1,210 @@
+/* ds-workers.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "ds-error.h"
+#include "train/ds-workers.h"
+
+typedef struct
+{
+  DsWorkers *pool;
+  guint      index;
+  DsModel   *replica;
+  DsRng      rng;
+  guint      start;
+  guint      count;
+  GThread   *thread;
+} DsWorker;
+
+struct _DsWorkers
+{
+  DsModel      *model;
+  guint         n;
+  DsWorker     *workers;
+  GMutex        lock;
+  GCond         start_cond;
+  GCond         done_cond;
+  guint64       generation;  /* bumped for every job */
+  guint         pending;     /* workers still running the job */
+  gboolean      quit;
+  DsWorkerFunc  func;
+  gpointer      func_data;
+};
+
+static void
+worker_run_slice (DsWorker *w)
+{
+  if (w->count > 0)
+    w->pool->func (w->replica, w->index, w->start, w->count, &w->rng, w->pool->func_data);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  DsWorker *w = data;
+  DsWorkers *pool = w->pool;
+  guint64 seen = 0;
+
+  for (;;)
+    {
+      g_mutex_lock (&pool->lock);
+      while (!pool->quit && pool->generation == seen)
+        g_cond_wait (&pool->start_cond, &pool->lock);
+      if (pool->quit)
+        {
+          g_mutex_unlock (&pool->lock);
+          return NULL;
+        }
+      seen = pool->generation;
+      g_mutex_unlock (&pool->lock);
+
+      worker_run_slice (w);
+
+      g_mutex_lock (&pool->lock);
+      if (--pool->pending == 0)
+        g_cond_signal (&pool->done_cond);
+      g_mutex_unlock (&pool->lock);
+    }
+}
+
+DsWorkers *
+ds_workers_new (DsModel  *model,
+                guint     n_threads,
+                GError  **error)
+{
+  g_autoptr(DsWorkers) pool = g_new0 (DsWorkers, 1);
+
+  pool->model = model;
+  pool->n = MAX (n_threads, 1);
+  pool->workers = g_new0 (DsWorker, pool->n);
+  g_mutex_init (&pool->lock);
+  g_cond_init (&pool->start_cond);
+  g_cond_init (&pool->done_cond);
+
+  for (guint i = 0; i < pool->n; i++)
+    {
+      DsWorker *w = &pool->workers[i];
+
+      w->pool = pool;
+      w->index = i;
+      if (i == 0)
+        {
+          w->replica = model;
+          continue;
+        }
+      w->replica = ds_model_new_replica (model, error);
+      if (w->replica == NULL)
+        return NULL;
+      w->thread = g_thread_try_new ("ds-worker", worker_main, w, error);
+      if (w->thread == NULL)
+        return NULL;
+    }
+
+  return g_steal_pointer (&pool);
+}
+
+void
+ds_workers_free (DsWorkers *pool)
+{
+  if (pool == NULL)
+    return;
+
+  g_mutex_lock (&pool->lock);
+  pool->quit = TRUE;
+  g_cond_broadcast (&pool->start_cond);
+  g_mutex_unlock (&pool->lock);
+
+  for (guint i = 1; i < pool->n; i++)
+    {
+      if (pool->workers[i].thread != NULL)
+        g_thread_join (pool->workers[i].thread);
+      ds_model_free (pool->workers[i].replica);
+    }
+  g_mutex_clear (&pool->lock);
+  g_cond_clear (&pool->start_cond);
+  g_cond_clear (&pool->done_cond);
+  g_free (pool->workers);
+  g_free (pool);
+}
+
+guint
+ds_workers_get_n (DsWorkers *pool)
+{
+  return pool->n;
+}
+
+void
+ds_workers_run (DsWorkers    *pool,
+                guint         batch,
+                DsRng        *rng,
+                DsWorkerFunc  func,
+                gpointer      user_data)
+{
+  for (guint i = 0; i < pool->n; i++)
+    {
+      DsWorker *w = &pool->workers[i];
+
+      w->start = (guint) ((guint64) batch * i / pool->n);
+      w->count = (guint) ((guint64) batch * (i + 1) / pool->n) - w->start;
+      ds_rng_seed (&w->rng, ds_rng_next (rng));
+      /* the replicas start every step from the model's batchnorm statistics */
+      if (i > 0 && pool->model->n_state > 0)
+        memcpy (w->replica->state, pool->model->state, pool->model->n_state * sizeof (float));
+    }
+
+  pool->func = func;
+  pool->func_data = user_data;
+  if (pool->n > 1)
+    {
+      g_mutex_lock (&pool->lock);
+      pool->pending = pool->n - 1;
+      pool->generation++;
+      g_cond_broadcast (&pool->start_cond);
+      g_mutex_unlock (&pool->lock);
+    }
+
+  worker_run_slice (&pool->workers[0]);
+
+  if (pool->n > 1)
+    {
+      g_mutex_lock (&pool->lock);
+      while (pool->pending > 0)
+        g_cond_wait (&pool->done_cond, &pool->lock);
+      g_mutex_unlock (&pool->lock);
+    }
+}
+
+void
+ds_workers_reduce (DsWorkers *pool)
+{
+  DsModel *model = pool->model;
+  guint batch = 0;
+
+  for (guint i = 1; i < pool->n; i++)
+    {
+      const float *g = pool->workers[i].replica->grads;
+
+      if (pool->workers[i].count == 0)
+        continue;
+      for (gsize j = 0; j < model->n_params; j++)
+        model->grads[j] += g[j];
+    }
+
+  if (model->n_state == 0)
+    return;
+
+  /* running averages are linear in the batch statistics: the mean of the replicas' updates,
+   * weighted by slice size, is the update of the whole batch's mean */
+  for (guint i = 0; i < pool->n; i++)
+    batch += pool->workers[i].count;
+  for (gsize j = 0; j < model->n_state; j++)
+    {
+      double sum = 0.0;
+
+      for (guint i = 0; i < pool->n; i++)
+        sum += (double) pool->workers[i].replica->state[j] * pool->workers[i].count;
+      model->state[j] = (float) (sum / MAX (batch, 1));
+    }
+}

@@ -1,0 +1,52 @@
+/* ds-workers.h: data parallelism over the batch
+ *
+ * Each of n threads holds a replica of the model that shares its parameters but has its own
+ * gradients, activations and scratch buffers, and runs the whole forward and backward pass on
+ * its slice of the batch with single-threaded BLAS. This keeps both cores busy through the
+ * element-wise layers too, which multi-threaded GEMMs alone leave to one core.
+ *
+ * Replica 0 is the model itself, running on the calling thread; the others' gradients are
+ * summed into it after each step. Batchnorm statistics are per slice (as with any data-parallel
+ * training) and their running averages are merged after each step. A run is reproducible for a
+ * given seed and thread count.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "ds-rng.h"
+#include "nn/ds-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct _DsWorkers DsWorkers;
+
+/* Runs on every worker for its slice [start, start + count) of the batch. */
+typedef void (*DsWorkerFunc) (DsModel  *replica,
+                              guint     index,
+                              guint     start,
+                              guint     count,
+                              DsRng    *rng,
+                              gpointer  user_data);
+
+/* Returns: (transfer full): @n_threads workers for @model, which must outlive them. */
+DsWorkers *ds_workers_new        (DsModel     *model,
+                                  guint        n_threads,
+                                  GError     **error);
+void       ds_workers_free       (DsWorkers   *workers);
+guint      ds_workers_get_n      (DsWorkers   *workers);
+/* Splits @batch into one slice a worker (fewer when the batch is smaller) and runs @func on
+ * each, returning when all are done. Each worker's generator is seeded from @rng first. */
+void       ds_workers_run        (DsWorkers   *workers,
+                                  guint        batch,
+                                  DsRng       *rng,
+                                  DsWorkerFunc func,
+                                  gpointer     user_data);
+/* Adds the replicas' gradients into the model's and averages their batchnorm state. */
+void       ds_workers_reduce     (DsWorkers   *workers);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DsWorkers, ds_workers_free)
+
+G_END_DECLS
