@@ -176,12 +176,7 @@ convt_backward (DsLayer        *layer,
   for (guint b = 0; b < batch; b++)
     for (guint f = 0; f < self->filters; f++)
       {
-        const float *plane = dout->data + ((gsize) b * self->filters + f) * ohw;
-        float sum = 0.0f;
-
-        for (gsize i = 0; i < ohw; i++)
-          sum += plane[i];
-        dbias[f] += sum;
+        dbias[f] += ds_floats_sum (dout->data + ((gsize) b * self->filters + f) * ohw, ohw);
       }
 
   for (guint b0 = 0; b0 < batch; b0 += chunk)

@@ -93,6 +93,30 @@ conv2d_init (DsLayer *layer,
   memset (layer->params + n_weights, 0, self->filters * sizeof (float));
 }
 
+/* Large output planes make a GEMM of their own big enough, and writing each image's output
+ * straight into NCHW saves a pass through a transposed buffer as large as the output. */
+static inline gboolean
+per_image_gemm (gsize ohw)
+{
+  return ohw >= 256;
+}
+
+static void
+add_bias (float       *y,
+          const float *bias,
+          gboolean     relu,
+          guint        filters,
+          gsize        ohw)
+{
+  for (guint f = 0; f < filters; f++, y += ohw)
+    if (relu)
+      for (gsize i = 0; i < ohw; i++)
+        y[i] = MAX (y[i] + bias[f], 0.0f);
+    else
+      for (gsize i = 0; i < ohw; i++)
+        y[i] += bias[f];
+}
+
 static void
 conv2d_forward (DsLayer        *layer,
                 const DsTensor *inp,
@@ -120,14 +144,48 @@ conv2d_forward (DsLayer        *layer,
       gsize ncol = nb * ohw;
 
       ds_im2col (&self->g, inp->data + b0 * in_size, nb, self->col);
+      if (per_image_gemm (ohw))
+        {
+          for (guint b = 0; b < nb; b++)
+            {
+              float *y = out->data + (b0 + b) * out_size;
+
+              ds_gemm (FALSE, FALSE, self->filters, ohw, k,
+                       1.0f, weight, k, self->col + b * ohw, ncol, 0.0f, y, ohw);
+              add_bias (y, bias, self->relu, self->filters, ohw);
+            }
+          continue;
+        }
       ds_gemm (FALSE, FALSE, self->filters, ncol, k,
                1.0f, weight, k, self->col, ncol, 0.0f, self->tmp, ncol);
-      ds_channels_to_batch (self->tmp, bias, self->relu, nb, self->filters, ohw, out->data + b0 * out_size);
+      ds_channels_to_batch (self->tmp, bias, self->relu, nb, self->filters, ohw,
+                            out->data + b0 * out_size);
     }
 
   /* backward can reuse the patches when the whole batch was one chunk */
   self->cached_inp = training && chunk >= batch ? inp->data : NULL;
   self->cached_batch = batch;
+}
+
+static void
+mask_relu (const float *restrict dy,
+           const float *restrict y,
+           gsize                 n,
+           float       *restrict out)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+/* sums[r] += the sum of row r of the (rows, n) matrix @m */
+static void
+sum_rows (const float *m,
+          guint        rows,
+          gsize        n,
+          float       *sums)
+{
+  for (guint r = 0; r < rows; r++, m += n)
+    sums[r] += ds_floats_sum (m, n);
 }
 
 static void
@@ -162,6 +220,30 @@ conv2d_backward (DsLayer        *layer,
 
       if (!cached)
         ds_im2col (&self->g, inp->data + b0 * in_size, nb, self->col);
+      if (per_image_gemm (ohw))
+        {
+          for (guint b = 0; b < nb; b++)
+            {
+              const float *dy = dout->data + (b0 + b) * out_size;
+
+              if (self->relu)
+                {
+                  mask_relu (dy, out->data + (b0 + b) * out_size, self->filters * ohw, self->tmp);
+                  dy = self->tmp;
+                }
+              ds_gemm (FALSE, TRUE, self->filters, k, ohw,
+                       1.0f, dy, ohw, self->col + b * ohw, ncol, 1.0f, dweight, k);
+              sum_rows (dy, self->filters, ohw, dbias);
+              /* this image's patches are done with: its column block takes their gradient */
+              if (dinp != NULL)
+                ds_gemm (TRUE, FALSE, k, ohw, self->filters,
+                         1.0f, weight, k, dy, ohw, 0.0f, self->col + b * ohw, ncol);
+            }
+          if (dinp != NULL)
+            ds_col2im_add (&self->g, self->col, nb, dinp->data + b0 * in_size);
+          cached = FALSE;
+          continue;
+        }
       if (self->relu)
         ds_batch_to_channels_masked (dout->data + b0 * out_size, out->data + b0 * out_size,
                                      nb, self->filters, ohw, self->tmp);
@@ -171,15 +253,7 @@ conv2d_backward (DsLayer        *layer,
       /* dW (F, K) += dY (F, ncol) · cols^T */
       ds_gemm (FALSE, TRUE, self->filters, k, ncol,
                1.0f, self->tmp, ncol, self->col, ncol, 1.0f, dweight, k);
-      for (guint f = 0; f < self->filters; f++)
-        {
-          const float *row = self->tmp + f * ncol;
-          float sum = 0.0f;
-
-          for (gsize i = 0; i < ncol; i++)
-            sum += row[i];
-          dbias[f] += sum;
-        }
+      sum_rows (self->tmp, self->filters, ncol, dbias);
 
       if (dinp != NULL)
         {

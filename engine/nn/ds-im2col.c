@@ -19,6 +19,89 @@ ds_im2col_chunk (gsize per_image,
   return (guint) CLAMP (chunk, 1, MAX (batch, 1));
 }
 
+/* Stride 1 and three columns, the most common kernel: one pass over an input row fills the
+ * three rows of patches it feeds (kj = 0, 1, 2), where three short runs would each pay a loop's
+ * setup. Columns whose taps fall outside the image are zero. */
+static void
+im2col_row3 (const float *restrict src,   /* input row, w floats */
+             guint                 w,
+             guint                 ow,
+             int                   pad,
+             float       *restrict d0,    /* the kj = 0, 1, 2 rows of the patch matrix */
+             float       *restrict d1,
+             float       *restrict d2)
+{
+  /* interior: every tap of output column ox, ox - pad + {0, 1, 2}, is inside the row */
+  guint lo = (guint) MIN (pad, (int) ow);
+  guint hi = (int) w + pad - 2 > 0 ? MIN (ow, (guint) ((int) w + pad - 2)) : 0;
+
+  hi = MAX (hi, lo);
+  for (guint ox = 0; ox < lo; ox++)
+    {
+      int ix = (int) ox - pad;
+
+      d0[ox] = ix >= 0 && ix < (int) w ? src[ix] : 0.0f;
+      d1[ox] = ix + 1 >= 0 && ix + 1 < (int) w ? src[ix + 1] : 0.0f;
+      d2[ox] = ix + 2 >= 0 && ix + 2 < (int) w ? src[ix + 2] : 0.0f;
+    }
+  for (guint ox = lo; ox < hi; ox++)
+    {
+      const float *s = src + (int) ox - pad;
+
+      d0[ox] = s[0];
+      d1[ox] = s[1];
+      d2[ox] = s[2];
+    }
+  for (guint ox = hi; ox < ow; ox++)
+    {
+      int ix = (int) ox - pad;
+
+      d0[ox] = ix >= 0 && ix < (int) w ? src[ix] : 0.0f;
+      d1[ox] = ix + 1 >= 0 && ix + 1 < (int) w ? src[ix + 1] : 0.0f;
+      d2[ox] = ix + 2 >= 0 && ix + 2 < (int) w ? src[ix + 2] : 0.0f;
+    }
+}
+
+/* The adjoint of im2col_row3(), in gather form so that it vectorises: input column ix receives
+ * s0[ix + pad] + s1[ix + pad - 1] + s2[ix + pad - 2], the terms that exist. */
+static void
+col2im_row3 (const float *restrict s0,
+             const float *restrict s1,
+             const float *restrict s2,
+             guint                 w,
+             guint                 ow,
+             int                   pad,
+             float       *restrict dst)   /* input row, w floats */
+{
+  /* interior: all three terms exist, 0 <= ix + pad - 2 and ix + pad < ow */
+  guint lo = (guint) CLAMP (2 - pad, 0, (int) w);
+  guint hi = (guint) CLAMP ((int) ow - pad, 0, (int) w);
+
+  hi = MAX (hi, lo);
+  for (guint ix = 0; ix < w; ix++)
+    {
+      int o;
+
+      if (ix == lo)
+        {
+          for (; ix < hi; ix++)
+            {
+              o = (int) ix + pad;
+              dst[ix] += s0[o] + s1[o - 1] + s2[o - 2];
+            }
+          if (ix >= w)
+            break;
+        }
+      o = (int) ix + pad;
+      if (o >= 0 && o < (int) ow)
+        dst[ix] += s0[o];
+      if (o - 1 >= 0 && o - 1 < (int) ow)
+        dst[ix] += s1[o - 1];
+      if (o - 2 >= 0 && o - 2 < (int) ow)
+        dst[ix] += s2[o - 2];
+    }
+}
+
 void
 ds_im2col (const DsPatchGeometry *g,
            const float           *x,
@@ -27,6 +110,33 @@ ds_im2col (const DsPatchGeometry *g,
 {
   gsize ohw = (gsize) g->oh * g->ow;
   gsize ncol = batch * ohw;
+
+  if (g->stride == 1 && g->kw == 3)
+    {
+      for (guint c = 0; c < g->c; c++)
+        for (guint ki = 0; ki < g->kh; ki++)
+          {
+            float *row = col + (gsize) (c * g->kh + ki) * 3 * ncol;
+
+            for (guint b = 0; b < batch; b++)
+              for (guint oy = 0; oy < g->oh; oy++)
+                {
+                  int iy = (int) (oy + ki) - (int) g->pad;
+                  float *d = row + b * ohw + (gsize) oy * g->ow;
+
+                  if (iy < 0 || iy >= (int) g->h)
+                    {
+                      memset (d, 0, g->ow * sizeof (float));
+                      memset (d + ncol, 0, g->ow * sizeof (float));
+                      memset (d + 2 * ncol, 0, g->ow * sizeof (float));
+                      continue;
+                    }
+                  im2col_row3 (x + (((gsize) b * g->c + c) * g->h + (guint) iy) * g->w,
+                               g->w, g->ow, (int) g->pad, d, d + ncol, d + 2 * ncol);
+                }
+          }
+      return;
+    }
 
   for (guint c = 0; c < g->c; c++)
     for (guint ki = 0; ki < g->kh; ki++)
@@ -57,14 +167,15 @@ ds_im2col (const DsPatchGeometry *g,
                       guint lo = ix0 < 0 ? (guint) -ix0 : 0;
                       guint hi = (int) g->ow + ix0 > (int) g->w ? (guint) ((int) g->w - ix0) : g->ow;
 
-                      if (hi <= lo)
-                        {
-                          memset (dst, 0, g->ow * sizeof (float));
-                          continue;
-                        }
-                      memset (dst, 0, lo * sizeof (float));
-                      memcpy (dst + lo, src + ix0 + (int) lo, (hi - lo) * sizeof (float));
-                      memset (dst + hi, 0, (g->ow - hi) * sizeof (float));
+                      /* plain loops: the runs are short (a row of a small feature map),
+                       * where memcpy's call costs more than the copy */
+                      hi = MAX (hi, lo);
+                      for (guint ox = 0; ox < lo; ox++)
+                        dst[ox] = 0.0f;
+                      for (guint ox = lo; ox < hi; ox++)
+                        dst[ox] = src[(int) ox + ix0];
+                      for (guint ox = hi; ox < g->ow; ox++)
+                        dst[ox] = 0.0f;
                     }
                   else
                     {
@@ -88,6 +199,28 @@ ds_col2im_add (const DsPatchGeometry *g,
 {
   gsize ohw = (gsize) g->oh * g->ow;
   gsize ncol = batch * ohw;
+
+  if (g->stride == 1 && g->kw == 3)
+    {
+      for (guint c = 0; c < g->c; c++)
+        for (guint ki = 0; ki < g->kh; ki++)
+          {
+            const float *row = dcol + (gsize) (c * g->kh + ki) * 3 * ncol;
+
+            for (guint b = 0; b < batch; b++)
+              for (guint oy = 0; oy < g->oh; oy++)
+                {
+                  int iy = (int) (oy + ki) - (int) g->pad;
+                  const float *s = row + b * ohw + (gsize) oy * g->ow;
+
+                  if (iy < 0 || iy >= (int) g->h)
+                    continue;
+                  col2im_row3 (s, s + ncol, s + 2 * ncol, g->w, g->ow, (int) g->pad,
+                               dx + (((gsize) b * g->c + c) * g->h + (guint) iy) * g->w);
+                }
+          }
+      return;
+    }
 
   for (guint c = 0; c < g->c; c++)
     for (guint ki = 0; ki < g->kh; ki++)

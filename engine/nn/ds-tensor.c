@@ -29,6 +29,25 @@ ds_floats_free (float *p)
   free (p);
 }
 
+float
+ds_floats_sum (const float *x,
+               gsize        n)
+{
+  float acc[16] = { 0 };
+  gsize i = 0;
+  float sum = 0.0f;
+
+  for (; i + 16 <= n; i += 16)
+    for (guint j = 0; j < 16; j++)
+      acc[j] += x[i + j];
+  for (; i < n; i++)
+    acc[i % 16] += x[i];
+  for (guint j = 0; j < 16; j++)
+    sum += acc[j];
+
+  return sum;
+}
+
 void
 ds_floats_reserve (float **p,
                    gsize  *capacity,
