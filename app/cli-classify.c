@@ -102,6 +102,7 @@ cli_train (int    argc,
   g_autofree char *out_path = NULL;
   g_autofree char *optimizer_name = NULL;
   g_autofree char *size_text = NULL;
+  g_autofree char *schedule_name = NULL;
   int epochs = 0, batch = 64, threads = 2, patience = 0, channels = 0;
   double lr = 1e-3, weight_decay = 0.0, val_split = 0.1;
   gint64 seed = 1;
@@ -117,6 +118,7 @@ cli_train (int    argc,
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (default 2; 0: all cores)", "N" },
     { "val-split", 0, 0, G_OPTION_ARG_DOUBLE, &val_split, "Fraction held out for validation (default 0.1)", "F" },
+    { "lr-schedule", 0, 0, G_OPTION_ARG_STRING, &schedule_name, "constant or cosine (default: the preset's)", "NAME" },
     { "patience", 0, 0, G_OPTION_ARG_INT, &patience, "Stop after N epochs without a better validation loss", "N" },
     { "no-augment", 0, 0, G_OPTION_ARG_NONE, &no_augment, "Train without the preset's augmentation", NULL },
     { "channels", 0, 0, G_OPTION_ARG_INT, &channels, "Channels for PNG data: 1 or 3 (default: the first image's)", "C" },
@@ -141,7 +143,9 @@ cli_train (int    argc,
   guint n_train, n_val, h = 0, w = 0;
   CliStatus status;
 
-  if ((status = cli_parse ("train", "train a classifier", entries, &argc, &argv)) != CLI_OK)
+  status = cli_parse ("train", "Train a classifier on an IDX folder or a class-per-folder PNG tree.",
+                      entries, &argc, &argv);
+  if (status != CLI_OK)
     return status;
   if (preset_name == NULL || data_path == NULL || out_path == NULL)
     return cli_usage_error ("train", "--model, --data and --out are required");
@@ -153,6 +157,9 @@ cli_train (int    argc,
     return cli_usage_error ("train", "--val-split must be at least 0 and below 1");
   if (optimizer_name != NULL && !ds_optim_kind_from_string (optimizer_name, &kind))
     return cli_usage_error ("train", "unknown optimizer “%s” (adam, adamw or sgd)", optimizer_name);
+  config.lr_schedule = preset->cosine_lr ? DS_LR_COSINE : DS_LR_CONSTANT;
+  if (schedule_name != NULL && !ds_lr_schedule_from_string (schedule_name, &config.lr_schedule))
+    return cli_usage_error ("train", "unknown schedule “%s” (constant or cosine)", schedule_name);
   if (channels != 0 && channels != 1 && channels != 3)
     return cli_usage_error ("train", "--channels must be 1 or 3");
   if (size_text != NULL && !cli_parse_size (size_text, &h, &w))
@@ -183,8 +190,8 @@ cli_train (int    argc,
   config.patience = (guint) patience;
   config.augment = no_augment ? (DsAugment) { 0 } : preset->augment;
 
-  printf ("%s: %u training, %u validation%s images of %u×%u×%u, %u classes, %" G_GSIZE_FORMAT
-          " parameters\n", preset->name, n_train, n_val, test != NULL ? "," : "",
+  printf ("%s: %u training and %u validation images of %u×%u×%u, %u classes, %" G_GSIZE_FORMAT
+          " parameters\n", preset->name, n_train, n_val,
           data->c, data->h, data->w, data->n_classes, model->n_params);
   if (test != NULL)
     printf ("test split: %u images\n", test->n);
@@ -347,7 +354,9 @@ cli_eval (int    argc,
   gint64 start;
   CliStatus status;
 
-  if ((status = cli_parse ("eval", "measure a classifier", entries, &argc, &argv)) != CLI_OK)
+  status = cli_parse ("eval", "Measure a classifier: accuracy, per-class precision, recall and F1, confusion matrix.",
+                      entries, &argc, &argv);
+  if (status != CLI_OK)
     return status;
   if (model_path == NULL || data_path == NULL)
     return cli_usage_error ("eval", "--model and --data are required");
@@ -437,7 +446,9 @@ cli_predict (int    argc,
   guint k;
   CliStatus status;
 
-  if ((status = cli_parse ("predict", "classify a folder of PNGs", entries, &argc, &argv)) != CLI_OK)
+  status = cli_parse ("predict", "Classify the PNGs of a folder into a CSV file.",
+                      entries, &argc, &argv);
+  if (status != CLI_OK)
     return status;
   if (model_path == NULL || data_path == NULL || csv_path == NULL)
     return cli_usage_error ("predict", "--model, --data and --csv are required");

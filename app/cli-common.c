@@ -15,9 +15,12 @@ cli_parse (const char    *command,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *usage = g_strdup_printf ("%s — %s", command, summary);
+  g_autofree char *prgname = g_strconcat ("defectscope-cli ", command, NULL);
 
-  context = g_option_context_new (usage);
+  /* the usage line reads "defectscope-cli train [OPTION…]" */
+  g_set_prgname (prgname);
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, &error))
     return cli_usage_error (command, "%s", error->message);

@@ -40,5 +40,7 @@ void      cli_report_skipped (GPtrArray   *skipped);
 int cli_train   (int argc, char **argv);
 int cli_eval    (int argc, char **argv);
 int cli_predict (int argc, char **argv);
+int cli_demo    (int argc, char **argv);
+int cli_project (int argc, char **argv);
 
 G_END_DECLS

@@ -19,6 +19,8 @@ static const CliCommand commands[] = {
   { "train",   "train a classifier on a data set",              cli_train },
   { "eval",    "measure a classifier on a data set's test split", cli_eval },
   { "predict", "classify a folder of PNGs into a CSV file",     cli_predict },
+  { "demo",    "write the built-in demo project",                cli_demo },
+  { "project", "export a project's labels (project export …)",   cli_project },
 };
 
 static int

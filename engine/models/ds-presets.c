@@ -38,11 +38,11 @@ static const char defect_cnn_spec[] =
   "relu\n"
   "maxpool2d size=2\n"
   "flatten\n"
-  "dropout rate=0.3\n"
+  "dropout rate=0.2\n"
   "dense units=128\n"
   "batchnorm\n"
   "relu\n"
-  "dropout rate=0.4\n";
+  "dropout rate=0.3\n";
 
 static const DsPreset seed_cnn = {
   .name = "seed-cnn",
@@ -55,6 +55,7 @@ static const DsPreset defect_cnn = {
   .description = "deeper CNN with batch normalisation, dropout and shift/flip augmentation",
   .epochs = 15,
   .augment = { .max_shift = 2, .hflip = TRUE },
+  .cosine_lr = TRUE,
 };
 
 static const DsPreset * const presets[] = { &seed_cnn, &defect_cnn, NULL };

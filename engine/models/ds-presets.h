@@ -18,6 +18,7 @@ typedef struct
   /* Training-time defaults the preset was tuned with; a front end may override them. */
   guint       epochs;
   DsAugment   augment;
+  gboolean    cosine_lr;   /* decay the learning rate to 0 over the run */
 } DsPreset;
 
 /* NULL-terminated list of the presets. */

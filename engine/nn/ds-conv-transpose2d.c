@@ -85,9 +85,9 @@ convt_infer (DsLayer  *layer,
     .oh = in->h, .ow = in->w,
   };
   layer->out_shape = DS_SHAPE (1, self->filters, (guint) oh, (guint) ow);
-  layer->n_params = (gsize) in->c * self->filters * self->kernel * self->kernel + self->filters;
 
-  return TRUE;
+  return ds_layer_set_n_params (layer, (guint[]) { in->c, self->filters, self->kernel, self->kernel },
+                                4, self->filters, error);
 }
 
 static void

@@ -75,9 +75,9 @@ conv2d_infer (DsLayer  *layer,
     .ow = (pw - self->kernel) / self->stride + 1,
   };
   layer->out_shape = DS_SHAPE (1, self->filters, self->g.oh, self->g.ow);
-  layer->n_params = (gsize) self->filters * in->c * self->kernel * self->kernel + self->filters;
 
-  return TRUE;
+  return ds_layer_set_n_params (layer, (guint[]) { self->filters, in->c, self->kernel, self->kernel },
+                                4, self->filters, error);
 }
 
 static void

@@ -46,16 +46,16 @@ dense_infer (DsLayer  *layer,
   DsDense *self = (DsDense *) layer;
   gsize in = ds_shape_sample_size (&layer->in_shape);
 
-  if (in > G_MAXUINT / self->units)
+  layer->out_shape = DS_SHAPE (1, self->units, 1, 1);
+
+  if (in > G_MAXUINT)
     {
       g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_SHAPE,
-                   "dense: %" G_GSIZE_FORMAT " inputs × %u units is too large", in, self->units);
+                   "dense: %" G_GSIZE_FORMAT " inputs is too many", in);
       return FALSE;
     }
-  layer->out_shape = DS_SHAPE (1, self->units, 1, 1);
-  layer->n_params = in * self->units + self->units;
 
-  return TRUE;
+  return ds_layer_set_n_params (layer, (guint[]) { (guint) in, self->units }, 2, self->units, error);
 }
 
 static void

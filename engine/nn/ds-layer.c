@@ -178,6 +178,29 @@ ds_layer_append_float (GString    *spec,
   g_string_append_printf (spec, " %s=%s", key, g_ascii_formatd (buf, sizeof buf, "%g", value));
 }
 
+gboolean
+ds_layer_set_n_params (DsLayer      *layer,
+                       const guint  *dims,
+                       guint         n,
+                       guint         bias,
+                       GError      **error)
+{
+  gsize total = 1;
+
+  for (guint i = 0; i < n; i++)
+    if (!g_size_checked_mul (&total, total, dims[i]))
+      total = G_MAXSIZE;
+  if (total > (1u << 30) || !g_size_checked_add (&total, total, bias) || total > (1u << 30))
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_SHAPE,
+                   "%s: more than 2^30 parameters", layer->klass->name);
+      return FALSE;
+    }
+  layer->n_params = total;
+
+  return TRUE;
+}
+
 void
 ds_init_weights (float  *w,
                  gsize   n,

@@ -115,6 +115,14 @@ void       ds_layer_append_float   (GString       *spec,
                                     const char    *key,
                                     float          value);
 
+/* Sets layer->n_params to weights (the product of @dims, n of them) plus @bias, failing with
+ * DS_ENGINE_ERROR_SHAPE when that overflows or exceeds 2^30 parameters. */
+gboolean   ds_layer_set_n_params   (DsLayer       *layer,
+                                    const guint   *dims,
+                                    guint          n,
+                                    guint          bias,
+                                    GError       **error);
+
 /* Fills @w with @init for a weight of the given fans. */
 void       ds_init_weights         (float         *w,
                                     gsize          n,

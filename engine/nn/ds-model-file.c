@@ -262,6 +262,11 @@ ds_model_load (const char   *path,
   if (size < sizeof model_magic + 8)
     return fail (error, path, "truncated: the header is incomplete"), NULL;
 
+  /* the checksum first: a damaged version field is damage, not a newer file */
+  memcpy (&stored_crc, data + size - 4, 4);
+  if (GUINT32_FROM_LE (stored_crc) != (guint32) crc32 (0L, data, (uInt) (size - 4)))
+    return fail (error, path, "damaged: the checksum does not match (truncated or altered file)"), NULL;
+
   r.p = data;
   r.left = size - 4;
   take (&r, sizeof model_magic, "magic", &magic);
@@ -275,10 +280,6 @@ ds_model_load (const char   *path,
     }
   if (version == 0)
     return fail (error, path, "model format version 0 does not exist"), NULL;
-
-  memcpy (&stored_crc, data + size - 4, 4);
-  if (GUINT32_FROM_LE (stored_crc) != (guint32) crc32 (0L, data, (uInt) (size - 4)))
-    return fail (error, path, "damaged: the checksum does not match (truncated or altered file)"), NULL;
 
   c = get_u32 (&r, "input shape");
   h = get_u32 (&r, "input shape");

@@ -47,7 +47,7 @@ ds_model_new (const char  *spec,
         }
       shape = layer->out_shape;
       if (!g_size_checked_add (&model->n_params, model->n_params, layer->n_params) ||
-          model->n_params > G_MAXUINT32)
+          model->n_params > (1u << 30))
         {
           g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_NO_MEMORY,
                        "layer %u: the model has too many parameters", model->layers->len);
@@ -67,10 +67,16 @@ ds_model_new (const char  *spec,
     }
 
   model->spec = g_string_free (g_steal_pointer (&normal), FALSE);
-  model->params = ds_floats_new0 (model->n_params);
-  model->grads = ds_floats_new0 (model->n_params);
-  model->state = ds_floats_new0 (model->n_state);
+  model->params = ds_floats_try_new0 (model->n_params);
+  model->grads = ds_floats_try_new0 (model->n_params);
+  model->state = ds_floats_try_new0 (model->n_state);
   model->acts = g_new0 (DsTensor, model->layers->len);
+  if (model->params == NULL || model->grads == NULL || model->state == NULL)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_NO_MEMORY,
+                   "not enough memory for %" G_GSIZE_FORMAT " parameters", model->n_params);
+      return NULL;
+    }
 
   for (guint i = 0; i < model->layers->len; i++)
     {

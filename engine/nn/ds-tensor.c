@@ -8,17 +8,28 @@
 #include "ds-tensor.h"
 
 float *
-ds_floats_new0 (gsize n)
+ds_floats_try_new0 (gsize n)
 {
   gsize bytes;
   void *p = NULL;
 
-  if (!g_size_checked_mul (&bytes, MAX (n, 1), sizeof (float)))
-    g_error ("%s: %" G_GSIZE_FORMAT " floats overflow", G_STRFUNC, n);
+  if (!g_size_checked_mul (&bytes, MAX (n, 1), sizeof (float)) || bytes > G_MAXSIZE - 63)
+    return NULL;
   bytes = (bytes + 63) & ~(gsize) 63;
   if (posix_memalign (&p, 64, bytes) != 0)
-    g_error ("%s: failed to allocate %" G_GSIZE_FORMAT " bytes", G_STRFUNC, bytes);
+    return NULL;
   memset (p, 0, bytes);
+
+  return p;
+}
+
+float *
+ds_floats_new0 (gsize n)
+{
+  float *p = ds_floats_try_new0 (n);
+
+  if (p == NULL)
+    g_error ("%s: failed to allocate %" G_GSIZE_FORMAT " floats", G_STRFUNC, n);
 
   return p;
 }
@@ -119,7 +130,8 @@ ds_tensor_reshape (DsTensor *t,
 void
 ds_tensor_zero (DsTensor *t)
 {
-  memset (t->data, 0, ds_tensor_size (t) * sizeof (float));
+  if (t->data != NULL)
+    memset (t->data, 0, ds_tensor_size (t) * sizeof (float));
 }
 
 void
@@ -127,5 +139,6 @@ ds_tensor_copy (DsTensor       *dst,
                 const DsTensor *src)
 {
   ds_tensor_reshape (dst, src->shape);
-  memcpy (dst->data, src->data, ds_tensor_size (src) * sizeof (float));
+  if (ds_tensor_size (src) > 0)
+    memcpy (dst->data, src->data, ds_tensor_size (src) * sizeof (float));
 }

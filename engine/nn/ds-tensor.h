@@ -68,8 +68,11 @@ void      ds_tensor_clear    (DsTensor      *t);
 float     ds_floats_sum      (const float   *x,
                               gsize          n);
 
-/* 64-byte aligned allocation of @n floats, zeroed; g_error() only on exhaustion like g_malloc(). */
+/* 64-byte aligned allocation of @n floats, zeroed; aborts when memory is exhausted, as
+ * g_malloc() does. Sizes that come from files or users go through ds_floats_try_new0(). */
 float    *ds_floats_new0     (gsize          n);
+/* The same, NULL when @n floats cannot be had. */
+float    *ds_floats_try_new0 (gsize          n);
 void      ds_floats_free     (float         *p);
 /* Grows a scratch buffer to hold at least @n floats; the contents are lost when it grows. */
 void      ds_floats_reserve  (float        **p,

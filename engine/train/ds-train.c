@@ -10,6 +10,52 @@
 #include "train/ds-train.h"
 #include "train/ds-workers.h"
 
+static const char * const schedule_names[] = { "constant", "cosine" };
+
+const char *
+ds_lr_schedule_to_string (DsLrSchedule schedule)
+{
+  return schedule_names[schedule];
+}
+
+gboolean
+ds_lr_schedule_from_string (const char   *name,
+                            DsLrSchedule *schedule)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (schedule_names); i++)
+    if (g_ascii_strcasecmp (name, schedule_names[i]) == 0)
+      {
+        *schedule = (DsLrSchedule) i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+/* The learning rate of @step (0-based) of @total under @schedule. */
+static float
+scheduled_lr (DsLrSchedule schedule,
+              float        base,
+              guint64      step,
+              guint64      total)
+{
+  if (schedule == DS_LR_COSINE && total > 0)
+    return (float) (base * 0.5 * (1.0 + cos (G_PI * (double) step / (double) total)));
+
+  return base;
+}
+
+static gboolean
+any_nan (const float *values,
+         gsize        n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (isnan (values[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
 static guint32
 subset_index (const DsSubset *s,
               guint           i)
@@ -183,7 +229,7 @@ ds_evaluate_classifier (DsModel         *model,
       ds_dataset_fill_batch (set->data, idx + start, count, NULL, NULL, x, labels);
       job.n_labelled = count_labelled (labels, count, k);
       memset (loss_sums, 0, ds_workers_get_n (workers) * sizeof (double));
-      ds_workers_run (workers, count, ds_context_get_rng (ctx), evaluate_slice, &job);
+      ds_workers_run (workers, count, NULL, evaluate_slice, &job);
 
       if (cm != NULL)
         for (guint i = 0; i < count; i++)
@@ -229,8 +275,8 @@ validate (DsModel         *model,
   return TRUE;
 }
 
-gboolean
-ds_train_classifier (DsModel              *model,
+static gboolean
+run_epochs (DsModel              *model,
                      DsOptimizer          *opt,
                      DsContext            *ctx,
                      const DsSubset       *train,
@@ -252,6 +298,7 @@ ds_train_classifier (DsModel              *model,
   gint64 run_start = g_get_monotonic_time ();
   double best_val = INFINITY;
   guint since_best = 0;
+  float base_lr = opt->lr;
 
   if (batch_size == 0 || config->epochs == 0)
     {
@@ -309,14 +356,18 @@ ds_train_classifier (DsModel              *model,
 
           if (!isfinite (loss) || !ds_floats_all_finite (model->grads, model->n_params))
             {
+              gboolean nan = isfinite (loss) ? any_nan (model->grads, model->n_params) : isnan (loss);
+
               g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_NOT_FINITE,
                            "the %s became %s at epoch %u, step %" G_GUINT64_FORMAT
                            "; training stopped with the weights of the step before",
-                           isfinite (loss) ? "gradient" : "loss",
-                           isnan (loss) ? "NaN" : "infinite", epoch, step);
+                           isfinite (loss) ? "gradient" : "loss", nan ? "NaN" : "infinite",
+                           epoch, step);
               return FALSE;
             }
           memcpy (saved, model->params, model->n_params * sizeof (float));
+          opt->lr = scheduled_lr (config->lr_schedule, base_lr, global_step - 1,
+                                  (guint64) config->epochs * n_steps);
           ds_optimizer_step (opt, model->params, model->grads);
           if (!ds_floats_all_finite (model->params, model->n_params))
             {
@@ -377,4 +428,24 @@ ds_train_classifier (DsModel              *model,
     }
 
   return TRUE;
+}
+
+gboolean
+ds_train_classifier (DsModel              *model,
+                     DsOptimizer          *opt,
+                     DsContext            *ctx,
+                     const DsSubset       *train,
+                     const DsSubset       *val,
+                     const DsTrainConfig  *config,
+                     GArray               *history,
+                     GError              **error)
+{
+  /* the schedule moves opt->lr step by step; the optimiser keeps its base rate afterwards so
+   * that a saved model resumes with it */
+  float base_lr = opt->lr;
+  gboolean ok = run_epochs (model, opt, ctx, train, val, config, history, error);
+
+  opt->lr = base_lr;
+
+  return ok;
 }

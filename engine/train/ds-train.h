@@ -14,13 +14,24 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  DS_LR_CONSTANT,
+  DS_LR_COSINE,              /* from the optimiser's rate down to 0 over the run, per step */
+} DsLrSchedule;
+
 typedef struct
 {
-  guint     epochs;
-  guint     batch_size;
-  DsAugment augment;
-  guint     patience;        /* stop after this many epochs without a better validation loss; 0: never */
+  guint        epochs;
+  guint        batch_size;
+  DsAugment    augment;
+  DsLrSchedule lr_schedule;
+  guint        patience;     /* stop after this many epochs without a better validation loss; 0: never */
 } DsTrainConfig;
+
+const char *ds_lr_schedule_to_string   (DsLrSchedule  schedule);
+gboolean    ds_lr_schedule_from_string (const char   *name,
+                                        DsLrSchedule *schedule);
 
 typedef struct
 {

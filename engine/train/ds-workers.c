@@ -148,7 +148,11 @@ ds_workers_run (DsWorkers    *pool,
 
       w->start = (guint) ((guint64) batch * i / pool->n);
       w->count = (guint) ((guint64) batch * (i + 1) / pool->n) - w->start;
-      ds_rng_seed (&w->rng, ds_rng_next (rng));
+      /* without a generator (evaluation) the workers' draws need not differ */
+      ds_rng_seed (&w->rng, rng != NULL ? ds_rng_next (rng) : i);
+      /* a worker without samples this time must not add its last step's gradients */
+      if (w->count == 0)
+        ds_model_zero_grad (w->replica);
       /* the replicas start every step from the model's batchnorm statistics */
       if (i > 0 && pool->model->n_state > 0)
         memcpy (w->replica->state, pool->model->state, pool->model->n_state * sizeof (float));

@@ -38,7 +38,9 @@ DsWorkers *ds_workers_new        (DsModel     *model,
 void       ds_workers_free       (DsWorkers   *workers);
 guint      ds_workers_get_n      (DsWorkers   *workers);
 /* Splits @batch into one slice a worker (fewer when the batch is smaller) and runs @func on
- * each, returning when all are done. Each worker's generator is seeded from @rng first. */
+ * each, returning when all are done. Each worker's generator is seeded from @rng first
+ * (nullable: evaluation leaves the caller's generator alone). Workers left without samples
+ * have their gradients zeroed. */
 void       ds_workers_run        (DsWorkers   *workers,
                                   guint        batch,
                                   DsRng       *rng,

@@ -1,0 +1,67 @@
+/* ds-label-page-private.h: what the label page's files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ds-class-palette.h"
+#include "ds-image-view.h"
+#include "ds-label-page.h"
+#include "ds-thumbnailer.h"
+
+G_BEGIN_DECLS
+
+/* The "Show" filter's entries */
+enum {
+  FILTER_ALL,
+  FILTER_UNLABELLED,
+  FILTER_FIRST_CLASS,   /* then one entry a class, in palette order */
+};
+
+struct _DsLabelPage
+{
+  GtkWidget           parent_instance;
+
+  /* template */
+  GtkPaned           *outer_paned;
+  DsClassPalette     *palette;
+  GtkDropDown        *filter_dropdown;
+  GtkLabel           *count_label;
+  GtkStack           *grid_stack;
+  GtkGridView        *grid;
+  GtkLabel           *empty_label;
+  DsImageView        *view;
+  GtkLabel           *info_label;
+  GtkToggleButton    *mask_toggle;
+
+  DsProject          *project;           /* the window's; not owned */
+  GListStore         *items;             /* DsImageItem, every image of the project */
+  GtkCustomFilter    *filter;
+  GtkFilterListModel *filtered;
+  GtkMultiSelection  *selection;
+  GtkStringList      *filter_names;
+  GPtrArray          *classes;           /* DsClassInfo, palette order */
+  guint               n_unlabelled;
+  DsThumbnailer      *thumbnailer;
+  GtkCssProvider     *css;               /* badge colours of the classes */
+  GCancellable       *load_cancellable;  /* reading the project's images */
+  GCancellable       *view_cancellable;  /* decoding the large image */
+  guint               filter_mode;
+  gint64              filter_class_id;
+  gboolean            updating_filter;
+};
+
+/* A thumbnail on its way to a grid cell that may show another image when it arrives. */
+typedef struct
+{
+  GtkPicture *picture;
+  gint64      id;
+} ThumbRequest;
+
+/* Returns: (nullable): the palette's record of @class_id. */
+const DsClassInfo  *ds_label_page_find_class       (DsLabelPage *self,
+                                                    gint64       class_id);
+/* The grid's cells: thumbnail, class badge, synthetic badge (ds-label-page-grid.c). */
+GtkListItemFactory *ds_label_page_grid_factory_new (DsLabelPage *self);
+
+G_END_DECLS

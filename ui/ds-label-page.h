@@ -1,0 +1,33 @@
+/* ds-label-page.h: the thumbnail grid where images get their labels
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "store/ds-project.h"
+
+G_BEGIN_DECLS
+
+#define DS_TYPE_LABEL_PAGE (ds_label_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (DsLabelPage, ds_label_page, DS, LABEL_PAGE, GtkWidget)
+
+/* Shows @project (owned by the window, which outlives its use here; NULL to clear). The images
+ * are read in a worker thread; "loaded" is emitted when the grid shows them. */
+void      ds_label_page_set_project     (DsLabelPage  *self,
+                                         DsProject    *project);
+/* Re-reads labels and classes from the project (after an undo, redo or import). */
+void      ds_label_page_reload          (DsLabelPage  *self);
+/* Labels the selected images with the class at @position in the palette (0-based), or clears
+ * their label with -1, then moves to the next unlabelled image. */
+gboolean  ds_label_page_assign          (DsLabelPage  *self,
+                                         int           position,
+                                         GError      **error);
+/* Selects the image at @position of the grid (as filtered). */
+void      ds_label_page_select          (DsLabelPage  *self,
+                                         guint         position);
+guint     ds_label_page_get_n_visible   (DsLabelPage  *self);
+
+G_END_DECLS
