@@ -143,6 +143,7 @@ static void
 ds_application_startup (GApplication *app)
 {
   DsApplication *self = DS_APPLICATION (app);
+  g_autoptr(GtkCssProvider) css = NULL;
   static const struct {
     const char *action;
     const char *accels[3];
@@ -167,6 +168,12 @@ ds_application_startup (GApplication *app)
 
   self->settings = g_settings_new (DS_APPLICATION_ID);
   gtk_window_set_default_icon_name (DS_APPLICATION_ID);
+
+  /* GtkApplication, unlike libadwaita's, does not load the resource's style.css itself */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/defectscope/Defectscope/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 static void

@@ -122,6 +122,7 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
 
   badge_update (badge, item, self);
   g_signal_connect_object (item, "notify::class-id", G_CALLBACK (item_class_changed_cb), badge, 0);
+  g_ptr_array_add (self->bound_items, list_item);
   gtk_widget_set_visible (synthetic, ds_image_item_is_synthetic (item));
 }
 
@@ -139,6 +140,50 @@ factory_unbind_cb (GtkSignalListItemFactory *factory,
     g_cancellable_cancel (cancellable);
   g_object_set_data (G_OBJECT (list_item), "ds-cancellable", NULL);
   g_signal_handlers_disconnect_by_func (item, item_class_changed_cb, badge);
+  g_ptr_array_remove_fast (self->bound_items, list_item);
+}
+
+/* GTK 4.8 has no API to focus a grid position; a cell's list item widget can grab focus,
+ * and the grid then moves its own cursor there. */
+static gboolean
+focus_cell (DsLabelPage *self)
+{
+  for (guint i = 0; i < self->bound_items->len; i++)
+    {
+      GtkListItem *list_item = g_ptr_array_index (self->bound_items, i);
+
+      if (gtk_list_item_get_position (list_item) == self->focus_position)
+        {
+          GtkWidget *cell = gtk_widget_get_parent (gtk_list_item_get_child (list_item));
+
+          if (cell != NULL)
+            gtk_widget_grab_focus (cell);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static gboolean
+focus_idle_cb (gpointer user_data)
+{
+  DsLabelPage *self = user_data;
+
+  self->focus_idle_id = 0;
+  focus_cell (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+ds_label_page_focus_position (DsLabelPage *self,
+                              guint        position)
+{
+  self->focus_position = position;
+  /* a cell scrolled into view is bound at the next layout */
+  if (!focus_cell (self) && self->focus_idle_id == 0)
+    self->focus_idle_id = g_idle_add_full (GTK_PRIORITY_RESIZE + 10, focus_idle_cb, self, NULL);
 }
 
 GtkListItemFactory *

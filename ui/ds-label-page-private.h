@@ -49,6 +49,9 @@ struct _DsLabelPage
   guint               filter_mode;
   gint64              filter_class_id;
   gboolean            updating_filter;
+  GPtrArray          *bound_items;       /* GtkListItem showing an image now */
+  guint               focus_idle_id;
+  guint               focus_position;    /* where the keyboard focus should go */
 };
 
 /* A thumbnail on its way to a grid cell that may show another image when it arrives. */
@@ -63,5 +66,9 @@ const DsClassInfo  *ds_label_page_find_class       (DsLabelPage *self,
                                                     gint64       class_id);
 /* The grid's cells: thumbnail, class badge, synthetic badge (ds-label-page-grid.c). */
 GtkListItemFactory *ds_label_page_grid_factory_new (DsLabelPage *self);
+/* Moves the keyboard focus to the cell at @position of the grid, once it is on screen, so
+ * that arrow keys continue from the image being labeled. */
+void                ds_label_page_focus_position   (DsLabelPage *self,
+                                                    guint        position);
 
 G_END_DECLS

@@ -115,8 +115,13 @@ update_class_css (DsLabelPage *self)
     {
       const DsClassInfo *info = g_ptr_array_index (self->classes, i);
 
-      g_string_append_printf (css, ".class-badge.class-%" G_GINT64_FORMAT
-                              " { background-color: #%06x; }\n", info->id, info->color & 0xffffff);
+      guint r = (info->color >> 16) & 0xff, g = (info->color >> 8) & 0xff, b = info->color & 0xff;
+      /* dark text on light colours, white on dark ones (Rec. 601 luma) */
+      gboolean light = 299 * r + 587 * g + 114 * b > 150000;
+
+      g_string_append_printf (css, "labelpage .class-badge.class-%" G_GINT64_FORMAT
+                              " { background-color: #%06x; color: %s; }\n", info->id,
+                              info->color & 0xffffff, light ? "#1e1e1e" : "#ffffff");
     }
   gtk_css_provider_load_from_data (self->css, css->str, (gssize) css->len);
 }
@@ -314,8 +319,12 @@ select_only (DsLabelPage *self,
     return;
   position = MIN (position, n - 1);
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  /* GTK 4.8 has no gtk_grid_view_scroll_to(); the list base's action scrolls and focuses */
+  /* GTK 4.8 has no gtk_grid_view_scroll_to(); the list base's action scrolls */
   gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u", position);
+  if (gtk_widget_has_focus (GTK_WIDGET (self->grid)) ||
+      gtk_widget_is_ancestor (gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self))),
+                              GTK_WIDGET (self->grid)))
+    ds_label_page_focus_position (self, position);
 }
 
 void
@@ -564,7 +573,13 @@ images_loaded_cb (GObject      *source,
                        items->pdata, items->len);
   update_counts (self);
   if (items->len > 0)
-    select_only (self, next_unlabelled (self, ds_label_page_get_n_visible (self) - 1));
+    {
+      guint first = next_unlabelled (self, ds_label_page_get_n_visible (self) - 1);
+
+      /* ready for the keys at once */
+      select_only (self, first);
+      ds_label_page_focus_position (self, first);
+    }
   g_signal_emit (self, signals[LOADED], 0);
 }
 
@@ -655,6 +670,7 @@ ds_label_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_cancellable_cancel (self->view_cancellable);
+  g_clear_handle_id (&self->focus_idle_id, g_source_remove);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->view_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_LABEL_PAGE);
@@ -666,6 +682,7 @@ ds_label_page_dispose (GObject *object)
   g_clear_object (&self->filter_names);
   g_clear_object (&self->thumbnailer);
   g_clear_pointer (&self->classes, g_ptr_array_unref);
+  g_clear_pointer (&self->bound_items, g_ptr_array_unref);
   self->project = NULL;
 
   G_OBJECT_CLASS (ds_label_page_parent_class)->dispose (object);
@@ -732,6 +749,7 @@ ds_label_page_init (DsLabelPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) ds_class_info_free);
+  self->bound_items = g_ptr_array_new ();
   self->thumbnailer = ds_thumbnailer_new (96);
   self->css = gtk_css_provider_new ();
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),

@@ -94,11 +94,7 @@ fx_sin (gint64 a)
   return (gint32) (quadrant >= 2 ? -s : s);
 }
 
-static gint32
-fx_cos (gint64 a)
-{
-  return fx_sin (a + TURN_QUARTER);
-}
+#define fx_cos(a) fx_sin ((a) + TURN_QUARTER)
 
 /* 3t² - 2t³ for t in [0, 1], Q16 */
 static gint64
@@ -247,11 +243,7 @@ texture_cast (guint    n,
 }
 
 /* 4f(1 - f): a thread's rounded cross-section, Q16 */
-static gint64
-bump (gint64 f)
-{
-  return 4 * f * (FX_ONE - f) / FX_ONE;
-}
+#define bump(f) (4 * (f) * (FX_ONE - (f)) / FX_ONE)
 
 /* Woven: warp and weft threads crossing in plain or twill weave, the grid warped by smooth
  * noise, each thread a little brighter or darker than its neighbours, with fibres. */
@@ -347,20 +339,18 @@ normalise_surface (Canvas       *cv,
 {
   gsize count = (gsize) cv->n * cv->n;
   gint64 sum = 0, sum2 = 0, mean, sd;
-  gint64 target;
   gint32 angle = rand_range (rng, 0, FX_ONE - 1);
   gint64 c = fx_cos (angle), s = fx_sin (angle), ramp;
 
   cv->mean = rand_range (rng, 85 * Q8_ONE, 170 * Q8_ONE);
   cv->sigma = rand_range (rng, 11 * Q8_ONE, 22 * Q8_ONE);
-  target = cv->mean;
   ramp = cv->sigma * rand_range (rng, 0, 50000) / FX_ONE;
   for (gsize i = 0; i < count; i++)
     sum += tex[i];
   mean = sum / (gint64) count;
   for (gsize i = 0; i < count; i++)
-    sum2 += (tex[i] - mean) * (tex[i] - mean) / 16;
-  sd = MAX ((gint64) isqrt64 ((guint64) (sum2 / (gint64) count * 16)), 1);
+    sum2 += (tex[i] - mean) * (tex[i] - mean);
+  sd = MAX ((gint64) isqrt64 ((guint64) (sum2 / (gint64) count)), 1);
 
   for (guint y = 0; y < cv->n; y++)
     for (guint x = 0; x < cv->n; x++)
@@ -368,28 +358,27 @@ normalise_surface (Canvas       *cv,
         gint64 rx = 2 * (gint64) x - cv->n, ry = 2 * (gint64) y - cv->n;   /* -n..n */
         gint64 light = ramp * ((rx * c + ry * s) / cv->n) / FX_ONE;
 
-        cv->surface[y * cv->n + x] = (gint32) (target + (tex[y * cv->n + x] - mean) * cv->sigma
+        cv->surface[y * cv->n + x] = (gint32) (cv->mean + (tex[y * cv->n + x] - mean) * cv->sigma
                                                / sd + light);
       }
 }
 
 /* ---- defects: each writes into cv->effect ------------------------------------------------ */
 
-/* Adds a line segment from (@x0, @y0) to (@x1, @y1) (Q8 px) of half width @hw0 to @hw1 (Q8 px)
- * and strength @amp0 to @amp1 (Q8 gray), anti-aliased over one pixel. Overlapping strokes
- * keep the stronger effect rather than adding up. */
+/* Adds a line segment from (@x0, @y0) to (@x1, @y1) (Q8 px) of half width @hw (Q8 px) and
+ * strength @amp0 to @amp1 (Q8 gray), anti-aliased over one pixel. Overlapping strokes keep the
+ * stronger effect rather than adding up. */
 static void
 stroke (Canvas *cv,
         gint64  x0,
         gint64  y0,
         gint64  x1,
         gint64  y1,
-        gint64  hw0,
-        gint64  hw1,
+        gint64  hw,
         gint64  amp0,
         gint64  amp1)
 {
-  gint64 reach = MAX (hw0, hw1) + Q8_ONE;
+  gint64 reach = hw + Q8_ONE;
   gint64 lo_x = (MIN (x0, x1) - reach) / Q8_ONE - 1, hi_x = (MAX (x0, x1) + reach) / Q8_ONE + 1;
   gint64 lo_y = (MIN (y0, y1) - reach) / Q8_ONE - 1, hi_y = (MAX (y0, y1) + reach) / Q8_ONE + 1;
   gint64 ex = x1 - x0, ey = y1 - y0, len2 = ex * ex + ey * ey;
@@ -405,7 +394,6 @@ stroke (Canvas *cv,
         gint64 t = len2 > 0 ? CLAMP ((px * ex + py * ey) * FX_ONE / len2, 0, FX_ONE) : 0;
         gint64 dx = px - ex * t / FX_ONE, dy = py - ey * t / FX_ONE;
         gint64 d = (gint64) isqrt64 ((guint64) (dx * dx + dy * dy));
-        gint64 hw = hw0 + (hw1 - hw0) * t / FX_ONE;
         gint64 cover = d <= hw ? FX_ONE : MAX (FX_ONE - (d - hw) * FX_ONE / Q8_ONE, 0);
         gint64 e = (amp0 + (amp1 - amp0) * t / FX_ONE) * cover / FX_ONE;
         gint32 *dst = &cv->effect[y * cv->n + x];
@@ -482,7 +470,7 @@ defect_scratch (Canvas *cv,
       gint64 a = amp * taper / FX_ONE * vary / FX_ONE;
 
       if (k > 0)
-        stroke (cv, px, py, bx, by, hw, hw, pa, a);
+        stroke (cv, px, py, bx, by, hw, pa, a);
       px = bx;
       py = by;
       pa = a;
@@ -538,7 +526,7 @@ defect_crack (Canvas *cv,
 {
   guint n = cv->n;
   CrackArm arms[12];
-  guint n_arms = 1, n_done = 0;
+  guint n_arms = 2, n_done = 0;
   gint64 step = len_q8 (n, rand_range (rng, 110, 170));
   gint32 jag = rand_range (rng, 2500, 5000);
   gint64 amp = amplitude (cv, rng, 196000, 460000, TRUE);
@@ -551,7 +539,6 @@ defect_crack (Canvas *cv,
   arms[1] = arms[0];
   arms[1].angle += FX_HALF;
   arms[1].steps = arms[0].steps * (guint) rand_range (rng, 30, 70) / 100;
-  n_arms = 2;
 
   while (n_done < n_arms)
     {
@@ -569,7 +556,7 @@ defect_crack (Canvas *cv,
           x = arm.x + step * fx_cos (arm.angle) / FX_ONE;
           y = arm.y + step * fx_sin (arm.angle) / FX_ONE;
           a = amp * rand_range (rng, 75, 100) / 100;
-          stroke (cv, arm.x, arm.y, x, y, hw, hw, a, a);
+          stroke (cv, arm.x, arm.y, x, y, hw, a, a);
           arm.x = x;
           arm.y = y;
           if (n_arms < G_N_ELEMENTS (arms) && k + 4 < arm.steps && ds_rng_below (rng, 14) == 0)
@@ -626,12 +613,9 @@ ds_demo_config_check (const DsDemoConfig  *cfg,
         return FALSE;
       }
   if (ds_demo_total (cfg) == 0)
-    {
-      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   "a demo set needs at least one image");
-      return FALSE;
-    }
-  return TRUE;
+    g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                 "a demo set needs at least one image");
+  return ds_demo_total (cfg) > 0;
 }
 
 guint
@@ -775,21 +759,6 @@ ds_demo_render_clean (const DsDemoConfig *cfg,
   render (cfg, index, FALSE, pixels, NULL);
 }
 
-static gboolean
-make_folder (const char  *path,
-             GError     **error)
-{
-  if (g_mkdir_with_parents (path, 0755) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_IO,
-                   "%s: cannot create the folder: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 ds_demo_write (const DsDemoConfig  *cfg,
                const char          *dir,
@@ -810,17 +779,24 @@ ds_demo_write (const DsDemoConfig  *cfg,
   if (!ds_demo_config_check (cfg, error))
     return FALSE;
 
-  for (guint k = 0; k < DS_DEMO_N_CLASSES; k++)
+  /* each class's folder, then its mask folder */
+  for (guint f = 0; f < 2 * DS_DEMO_N_CLASSES; f++)
     {
-      g_autofree char *images = g_build_filename (dir, class_names[k], NULL);
-      g_autofree char *masks = g_build_filename (dir, "masks", class_names[k], NULL);
+      guint k = f / 2;
+      gboolean masks = f % 2 == 1;
+      g_autofree char *path = g_build_filename (dir, masks ? "masks" : class_names[k],
+                                                masks ? class_names[k] : NULL, NULL);
 
-      if (cfg->counts[k] == 0)
+      if (cfg->counts[k] == 0 || (masks && (k == DS_DEMO_OK || !cfg->write_masks)))
         continue;
-      if (!make_folder (images, error))
-        return FALSE;
-      if (k != DS_DEMO_OK && cfg->write_masks && !make_folder (masks, error))
-        return FALSE;
+      if (g_mkdir_with_parents (path, 0755) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_IO,
+                       "%s: cannot create the folder: %s", path, g_strerror (saved));
+          return FALSE;
+        }
     }
 
   n = cfg->size;

@@ -414,6 +414,9 @@ ds_importer_add_pixels_masked (DsImporter    *imp,
       p.rel_mask_path = write_pixels (imp, mask, 1, h, w, mask_rel_sub, error);
       if (p.rel_mask_path == NULL)
         {
+          g_autofree char *orphan = g_build_filename (imp->project->folder, p.rel_path, NULL);
+
+          g_unlink (orphan);
           pending_clear (&p);
           return FALSE;
         }

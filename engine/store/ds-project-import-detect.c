@@ -42,18 +42,13 @@ summarize (const char *dir,
       path = g_build_filename (dir, name, NULL);
       if (g_file_test (path, G_FILE_TEST_IS_DIR))
         {
-          DirSummary sub = { 0 };
           g_autoptr(GDir) sd = g_dir_open (path, 0, NULL);
           const char *sub_name;
 
           summary->n_dirs++;
           while (!summary->dir_with_pngs && sd != NULL
                  && (sub_name = g_dir_read_name (sd)) != NULL)
-            {
-              if (sub_name[0] != '.' && is_png_name (sub_name))
-                sub.n_png_files++;
-              summary->dir_with_pngs = sub.n_png_files > 0;
-            }
+            summary->dir_with_pngs = sub_name[0] != '.' && is_png_name (sub_name);
         }
       else if (is_png_name (name))
         summary->n_png_files++;

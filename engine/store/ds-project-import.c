@@ -326,8 +326,11 @@ ds_project_import_files (DsProject           *project,
   for (guint i = 0; i < n_paths; i++)
     {
       g_autofree char *base = g_path_get_basename (paths[i]);
+      /* links are followed for what the caller named, not below it */
+      EntryKind kind = g_file_test (paths[i], G_FILE_TEST_IS_DIR) ? ENTRY_DIR
+                                                                 : entry_kind (&imp, paths[i]);
 
-      switch (entry_kind (&imp, paths[i]))
+      switch (kind)
         {
         case ENTRY_FILE:
           add_item (items, paths[i], base, NULL, DS_SPLIT_NONE);

@@ -91,7 +91,7 @@ ds_project_stmt (DsProject   *project,
 
   if (stmt != NULL)
     {
-      sqlite3_reset (stmt);
+      ds_cached_stmt_release (stmt);
       return stmt;
     }
 

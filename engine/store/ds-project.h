@@ -83,7 +83,8 @@ typedef struct
   gint64         id;
   char          *path;            /* relative to the project folder, '/'-separated */
   char          *abs_path;
-  char          *original_path;   /* the file it was imported from; NULL when not imported */
+  char          *original_path;   /* the file it was imported from ("<IDX file>#<index>" for
+                                   * IDX imports); NULL when not imported */
   char          *mask_path;       /* relative, or NULL */
   char          *abs_mask_path;   /* or NULL */
   gint64         class_id;        /* 0 when unlabelled */

@@ -1,0 +1,186 @@
+/* test-label-page.c: the Label page for real, in a window under Xvfb
+ *
+ * Starts the window on its demo project as a first start does, selects an unlabelled image,
+ * presses "1" through the X server (xdotool), and checks that the label is in the database;
+ * then undoes it with Ctrl+Z. Screenshots go to $G_TEST_BUILDDIR/screenshots/.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gtk/gtk.h>
+
+#include "ds-application.h"
+#include "ds-label-page.h"
+#include "ds-window.h"
+
+#include "store/ds-project-demo.h"
+
+static DsApplication *app;
+static char *data_home;
+
+/* Runs the main loop until @done is set or @seconds pass. */
+static gboolean
+iterate_until (gboolean *done,
+               double    seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (!*done && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+
+  return *done;
+}
+
+static void
+iterate_for (double seconds)
+{
+  gboolean never = FALSE;
+
+  iterate_until (&never, seconds);
+}
+
+static void
+set_flag_cb (gpointer  instance,
+             gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+/* Renders @window as it is on screen into a PNG under the build folder. */
+static void
+screenshot (GtkWidget  *window,
+            const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+
+  g_mkdir_with_parents (dir, 0755);
+  /* the paintable has nothing while the widget waits for its next frame */
+  for (guint tries = 0; node == NULL && tries < 100; tries++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      gtk_widget_queue_draw (window);
+      iterate_for (0.02);
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* Sends @keys to the window under the pointer, as a person at the keyboard would. */
+static void
+press_keys (const char *keys)
+{
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "xdotool", "mousemove", "600", "400", "key", "--delay", "50", keys, NULL };
+  int status = 0;
+
+  /* xdotool waits for nothing of ours, so running it to its end keeps the test simple */
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+}
+
+static gint64
+stored_class (const char *folder,
+              gint64      image_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsProject) project = ds_project_open (folder, DS_PROJECT_OPEN_READ_ONLY, &error);
+  g_autoptr(DsImageInfo) info = NULL;
+
+  g_assert_no_error (error);
+  info = ds_project_get_image (project, image_id, &error);
+  g_assert_no_error (error);
+
+  return info->class_id;
+}
+
+static void
+test_press_1 (void)
+{
+  g_autofree char *folder = ds_project_demo_folder ();
+  DsWindow *window;
+  DsLabelPage *page;
+  DsProject *project;
+  g_autoptr(GArray) unlabelled = NULL;
+  g_autoptr(GPtrArray) classes = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean loaded = FALSE, labelled = FALSE;
+  gint64 image_id, first_class;
+
+  g_assert_true (g_str_has_prefix (folder, data_home));
+
+  window = ds_window_new (app);
+  page = ds_window_get_label_page (window);
+  g_signal_connect (page, "loaded", G_CALLBACK (set_flag_cb), &loaded);
+  gtk_window_present (GTK_WINDOW (window));
+  /* what a first start does: the demo project is generated, then opened */
+  ds_window_open_demo (window);
+  g_assert_true (iterate_until (&loaded, 120));
+  iterate_for (1.0);  /* thumbnails */
+  screenshot (GTK_WIDGET (window), "label-page.png");
+
+  project = ds_window_get_project (window);
+  g_assert_nonnull (project);
+  unlabelled = ds_project_list_images (project, DS_IMAGE_FILTER_UNLABELLED, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unlabelled->len, ==, 160);
+  classes = ds_project_list_classes (project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (classes->len, ==, 4);
+  first_class = ((DsClassInfo *) g_ptr_array_index (classes, 0))->id;
+
+  /* opening selects the first unlabelled image; make sure it is the one we check */
+  image_id = g_array_index (unlabelled, gint64, 0);
+  g_assert_cmpint (stored_class (folder, image_id), ==, 0);
+
+  g_signal_connect (page, "labels-changed", G_CALLBACK (set_flag_cb), &labelled);
+  press_keys ("1");
+  g_assert_true (iterate_until (&labelled, 10));
+  g_assert_cmpint (stored_class (folder, image_id), ==, first_class);
+  iterate_for (0.5);
+  screenshot (GTK_WIDGET (window), "label-page-after-1.png");
+
+  /* and Ctrl+Z takes it back, in the database too */
+  press_keys ("ctrl+z");
+  iterate_for (1.0);
+  g_assert_cmpint (stored_class (folder, image_id), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (0.2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  /* a fresh user: the demo project is generated under a data folder of the test's own */
+  data_home = g_dir_make_tmp ("ds-test-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  app = ds_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/label-page/press-1", test_press_1);
+  ret = g_test_run ();
+
+  g_object_unref (app);
+  return ret;
+}
