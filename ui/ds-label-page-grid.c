@@ -197,3 +197,22 @@ ds_label_page_grid_factory_new (DsLabelPage *self)
 
   return factory;
 }
+
+guint
+ds_label_page_count_thumbnails (DsLabelPage *self,
+                                guint       *n_cells)
+{
+  guint shown = 0;
+
+  for (guint i = 0; i < self->bound_items->len; i++)
+    {
+      GtkListItem *list_item = g_ptr_array_index (self->bound_items, i);
+      GtkPicture *picture = g_object_get_data (G_OBJECT (list_item), "ds-picture");
+
+      shown += gtk_picture_get_paintable (picture) != NULL;
+    }
+  if (n_cells != NULL)
+    *n_cells = self->bound_items->len;
+
+  return shown;
+}

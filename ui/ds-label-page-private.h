@@ -28,6 +28,7 @@ struct _DsLabelPage
   GtkDropDown        *filter_dropdown;
   GtkLabel           *count_label;
   GtkStack           *grid_stack;
+  GtkScrolledWindow  *grid_scroller;
   GtkGridView        *grid;
   GtkLabel           *empty_label;
   DsImageView        *view;

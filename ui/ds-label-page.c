@@ -336,6 +336,12 @@ ds_label_page_select (DsLabelPage *self,
   select_only (self, position);
 }
 
+GtkScrolledWindow *
+ds_label_page_get_grid_scroller (DsLabelPage *self)
+{
+  return self->grid_scroller;
+}
+
 guint
 ds_label_page_get_n_visible (DsLabelPage *self)
 {
@@ -710,6 +716,7 @@ ds_label_page_class_init (DsLabelPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DsLabelPage, filter_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DsLabelPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, DsLabelPage, grid_stack);
+  gtk_widget_class_bind_template_child (widget_class, DsLabelPage, grid_scroller);
   gtk_widget_class_bind_template_child (widget_class, DsLabelPage, grid);
   gtk_widget_class_bind_template_child (widget_class, DsLabelPage, empty_label);
   gtk_widget_class_bind_template_child (widget_class, DsLabelPage, view);

@@ -30,4 +30,10 @@ void      ds_label_page_select          (DsLabelPage  *self,
                                          guint         position);
 guint     ds_label_page_get_n_visible   (DsLabelPage  *self);
 
+/* For tests and benchmarks: the grid's scrolled window, and how many of the cells on screen
+ * show their thumbnail already (of @n_cells). */
+GtkScrolledWindow *ds_label_page_get_grid_scroller (DsLabelPage *self);
+guint     ds_label_page_count_thumbnails (DsLabelPage  *self,
+                                          guint        *n_cells);
+
 G_END_DECLS

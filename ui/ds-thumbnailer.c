@@ -11,19 +11,25 @@
 
 struct _DsThumbnailer
 {
-  GObject     parent_instance;
-  guint       size;
-  GHashTable *cache;   /* gint64* id → GdkTexture */
-  GQueue      order;   /* gint64* ids, least recently added first */
+  GObject      parent_instance;
+  guint        size;
+  GHashTable  *cache;   /* gint64* id → GdkTexture */
+  GQueue       order;   /* gint64* ids, least recently added first */
+  /* One decoding thread, newest request first: the cells on screen now come before those
+   * scrolled past, and the main thread keeps a core of its own (GTask's shared pool would
+   * start a thread a request and starve it). */
+  GThreadPool *pool;
+  guint64      serial;
 };
 
 G_DEFINE_FINAL_TYPE (DsThumbnailer, ds_thumbnailer, G_TYPE_OBJECT)
 
 typedef struct
 {
-  char  *path;
-  guint  w, h;          /* 0 for the file's own size */
-  gint64 id;
+  char    *path;
+  guint    w, h;          /* 0 for the file's own size */
+  gint64   id;
+  guint64  serial;        /* order of the requests, for the pool */
 } LoadJob;
 
 static void
@@ -85,12 +91,35 @@ load_worker (GTask        *task,
     g_task_return_pointer (task, texture, g_object_unref);
 }
 
+static void
+pool_func (gpointer data,
+           gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+
+  load_worker (task, g_task_get_source_object (task), g_task_get_task_data (task),
+               g_task_get_cancellable (task));
+}
+
+static int
+newest_first (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  const LoadJob *ja = g_task_get_task_data ((GTask *) a);
+  const LoadJob *jb = g_task_get_task_data ((GTask *) b);
+
+  return ja->serial < jb->serial ? 1 : ja->serial > jb->serial ? -1 : 0;
+}
+
 DsThumbnailer *
 ds_thumbnailer_new (guint size)
 {
   DsThumbnailer *self = g_object_new (DS_TYPE_THUMBNAILER, NULL);
 
   self->size = MAX (size, 16);
+  self->pool = g_thread_pool_new (pool_func, NULL, 1, FALSE, NULL);
+  g_thread_pool_set_sort_function (self->pool, newest_first, NULL);
 
   return self;
 }
@@ -144,9 +173,10 @@ ds_thumbnailer_load_async (DsThumbnailer       *self,
   scale = MIN (scale, 1.0);
   job->w = MAX (1, (guint) (width * scale + 0.5));
   job->h = MAX (1, (guint) (height * scale + 0.5));
+  job->serial = ++self->serial;
   g_task_set_source_tag (task, ds_thumbnailer_load_async);
   g_task_set_task_data (task, job, load_job_free);
-  g_task_run_in_thread (task, load_worker);
+  g_thread_pool_push (self->pool, g_steal_pointer (&task), NULL);
 }
 
 GdkTexture *
@@ -197,6 +227,8 @@ ds_thumbnailer_finalize (GObject *object)
 {
   DsThumbnailer *self = DS_THUMBNAILER (object);
 
+  /* the requests still queued are cancelled by their cells; wait for the one running */
+  g_thread_pool_free (self->pool, TRUE, TRUE);
   g_queue_clear (&self->order);
   g_hash_table_unref (self->cache);
 

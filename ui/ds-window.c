@@ -199,6 +199,13 @@ void
 ds_window_cancel_job (DsWindow *self)
 {
   g_cancellable_cancel (self->job_cancellable);
+  /* with no job running, the next one needs a cancellable that is not cancelled yet;
+   * a running one gets its replacement when it finishes */
+  if (self->job == NULL)
+    {
+      g_clear_object (&self->job_cancellable);
+      self->job_cancellable = g_cancellable_new ();
+    }
 }
 
 static void

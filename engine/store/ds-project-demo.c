@@ -36,7 +36,10 @@ ds_project_write_demo (const char        *folder,
   if (project == NULL)
     return FALSE;
   if (!ds_importer_start (&imp, project, "demo", progress, user_data, NULL, error))
-    return FALSE;
+    {
+      ds_importer_clear (&imp);
+      return FALSE;
+    }
   imp.source = DS_IMAGE_SOURCE_DEMO;
   for (guint k = 0; k < DS_DEMO_N_CLASSES; k++)
     ds_importer_declare_class (&imp, ds_demo_class_name (k));

@@ -462,7 +462,8 @@ ds_project_open (const char          *folder,
           int rc = sqlite3_extended_errcode (project->db);
 
           /* WAL needs its index file beside the database; in a read-only folder without one,
-           * open the file as immutable instead */
+           * open the file as immutable instead. Nobody can be writing there; a -wal file left
+           * by a crash before the folder became read-only would be ignored. */
           if ((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY)
             {
               g_propagate_error (error, local);
