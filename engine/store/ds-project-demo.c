@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "ds-rng.h"
 #include "data/ds-demo.h"
 #include "store/ds-project-demo.h"
 #include "store/ds-project-import-private.h"
@@ -22,7 +23,9 @@ ds_project_write_demo (const char        *folder,
   g_autoptr(DsProject) project = NULL;
   g_autofree guint8 *pixels = NULL;
   g_autofree guint8 *mask = NULL;
+  g_autofree guint32 *order = NULL;
   DsImporter imp = { 0 };
+  DsRng rng;
   DsDemoConfig cfg;
   gboolean ok = TRUE;
   guint total;
@@ -48,8 +51,15 @@ ds_project_write_demo (const char        *folder,
   imp.total = total;
   pixels = g_malloc ((gsize) cfg.size * cfg.size);
   mask = g_malloc ((gsize) cfg.size * cfg.size);
-  for (guint i = 0; ok && i < total; i++)
+  /* in a shuffled order, so the grid mixes classes as a real line's images would */
+  order = g_new (guint32, total);
+  for (guint i = 0; i < total; i++)
+    order[i] = i;
+  ds_rng_seed (&rng, seed);
+  ds_rng_shuffle (&rng, order, total);
+  for (guint k = 0; ok && k < total; k++)
     {
+      guint i = order[k];
       g_autofree char *rel = NULL;
       g_autofree char *mask_rel = NULL;
       const char *class_name = NULL;
@@ -57,14 +67,13 @@ ds_project_write_demo (const char        *folder,
       DsDemoInfo info;
 
       ds_demo_describe (&cfg, i, &info);
-      rel = g_strdup_printf ("%s/%s_%04u.png", ds_demo_class_name (info.klass),
-                             ds_demo_class_name (info.klass), info.index_in_class);
+      /* names that do not give the class away: labeling the demo is the point */
+      rel = g_strdup_printf ("surface_%04u.png", k);
       if (!(ok = ds_importer_tick (&imp, rel, error)))
         break;
       klass = ds_demo_render (&cfg, i, pixels, mask, &class_name);
       if (klass != DS_DEMO_OK)
-        mask_rel = g_strdup_printf ("masks/%s/%s_%04u_mask.png", class_name, class_name,
-                                    info.index_in_class);
+        mask_rel = g_strdup_printf ("masks/surface_%04u_mask.png", k);
       /* every other image of a class is labelled: half the work is left to try the keys on */
       ok = ds_importer_add_pixels_masked (&imp, pixels, 1, cfg.size, cfg.size, rel, NULL,
                                           info.index_in_class % 2 == 0 ? class_name : NULL,
