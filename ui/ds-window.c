@@ -49,6 +49,8 @@ ds_window_update_undo (DsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
                                  !busy && self->project != NULL && ds_project_can_redo (self->project));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", !busy && self->project != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-files",
+                                 !busy && self->project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-csv", self->project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-folder",
                                  !busy && self->project != NULL);

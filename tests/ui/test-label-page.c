@@ -161,6 +161,49 @@ test_press_1 (void)
   iterate_for (0.2);
 }
 
+/* A damaged project.db gets a dialog that names the file, and the window keeps working. */
+static void
+test_corrupt_project (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_build_filename (data_home, "damaged", NULL);
+  g_autofree char *db = g_build_filename (folder, "project.db", NULL);
+  g_autoptr(GFile) dir = g_file_new_for_path (folder);
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  GtkWidget *dialog = NULL;
+  DsWindow *window;
+
+  g_mkdir_with_parents (folder, 0755);
+  g_assert_true (g_file_set_contents (db, "SQLite format 3\nbut then garbage", -1, NULL));
+
+  window = ds_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  ds_window_open_project (window, dir);
+  iterate_for (0.5);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (toplevel))
+        dialog = toplevel;
+    }
+  g_assert_nonnull (dialog);
+  {
+    g_autofree char *secondary = NULL;
+
+    g_object_get (dialog, "secondary-text", &secondary, NULL);
+    g_test_message ("dialog: %s", secondary);
+    g_assert_nonnull (strstr (secondary, db));
+  }
+  screenshot (dialog, "damaged-project-dialog.png");
+  g_assert_null (ds_window_get_project (window));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (0.2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -179,6 +222,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/ui/label-page/press-1", test_press_1);
+  g_test_add_func ("/ui/window/damaged-project", test_corrupt_project);
   ret = g_test_run ();
 
   g_object_unref (app);
