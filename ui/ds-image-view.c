@@ -1,4 +1,5 @@
-/* ds-image-view.c
+/* ds-image-view.c: the image view's state, drawing and properties; zooming and panning with
+ * the pointer and keys is in ds-image-view-input.c
  *
  * GTK 4.8 has no nearest-neighbour texture node (gtk_snapshot_append_scaled_texture is 4.10), so
  * the image is drawn with Cairo from a copy downloaded once per texture; only the visible part of
@@ -8,37 +9,10 @@
  */
 #include <math.h>
 
-#include "ds-image-view.h"
+#include "ds-image-view-private.h"
 
-#define ZOOM_STEP      1.25   /* one key press or wheel notch */
 #define MAX_ZOOM       64.0   /* unless fitting needs more */
-#define SMOOTH_SCROLL  20.0   /* touchpad scroll pixels per zoom step */
-#define WHEEL_PAN      48.0   /* widget pixels per wheel notch */
-#define KEY_PAN        48.0
 #define MASK_ALPHA     0.4
-
-struct _DsImageView
-{
-  GtkWidget        parent_instance;
-
-  GdkTexture      *texture;
-  GdkTexture      *mask;
-  cairo_surface_t *surface;       /* the texture downloaded, made on first draw */
-  cairo_surface_t *mask_surface;  /* red, alpha = mask brightness; made on first draw */
-
-  double           zoom;          /* widget pixels per image pixel */
-  double           x, y;          /* widget coordinates of the image's top-left corner */
-  int              width, height; /* the last allocation */
-
-  double           pointer_x, pointer_y;
-  double           drag_x, drag_y; /* the image corner when a drag began */
-  double           pinch_zoom;     /* the zoom when a pinch began */
-
-  guint            fit : 1;
-  guint            show_mask : 1;
-  guint            pointer_inside : 1;
-  guint            dragging : 1;
-};
 
 enum {
   PROP_0,
@@ -92,9 +66,8 @@ max_zoom (DsImageView *self)
   return MAX (fit_zoom (self), MAX_ZOOM);
 }
 
-/* Whether the image is larger than the widget in some direction, so dragging moves it. */
-static gboolean
-can_pan (DsImageView *self)
+gboolean
+ds_image_view_can_pan (DsImageView *self)
 {
   return self->texture != NULL
          && (image_width (self) * self->zoom > self->width + 0.5
@@ -114,21 +87,21 @@ clamp_axis (double position,
   return CLAMP (position, available - extent, 0.0);
 }
 
-static void
-clamp_position (DsImageView *self)
+void
+ds_image_view_clamp_position (DsImageView *self)
 {
   self->x = clamp_axis (self->x, image_width (self) * self->zoom, self->width);
   self->y = clamp_axis (self->y, image_height (self) * self->zoom, self->height);
 }
 
-static void
-update_cursor (DsImageView *self)
+void
+ds_image_view_update_cursor (DsImageView *self)
 {
   const char *name = NULL;
 
   if (self->dragging)
     name = "grabbing";
-  else if (can_pan (self))
+  else if (ds_image_view_can_pan (self))
     name = "grab";
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), name);
 }
@@ -153,23 +126,21 @@ view_changed (DsImageView *self,
               double       old_zoom,
               gboolean     old_fit)
 {
-  clamp_position (self);
+  ds_image_view_clamp_position (self);
   if (self->zoom != old_zoom)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
   if (self->fit != old_fit)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT]);
   update_actions (self);
-  update_cursor (self);
+  ds_image_view_update_cursor (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* Zooms keeping the image point under (@anchor_x, @anchor_y) in place. Crossing the fitting
- * zoom stops there and fits, so zooming out always comes back to the whole image. */
-static void
-zoom_at (DsImageView *self,
-         double       zoom,
-         double       anchor_x,
-         double       anchor_y)
+void
+ds_image_view_zoom_at (DsImageView *self,
+                       double       zoom,
+                       double       anchor_x,
+                       double       anchor_y)
 {
   double old_zoom = self->zoom;
   gboolean old_fit = self->fit;
@@ -194,28 +165,6 @@ zoom_at (DsImageView *self,
   self->y = anchor_y - image_y * zoom;
 
   view_changed (self, old_zoom, old_fit);
-}
-
-/* Keys zoom about the pointer when it is over the view, else about the centre. */
-static void
-zoom_by_step (DsImageView *self,
-              double       factor)
-{
-  if (self->pointer_inside)
-    zoom_at (self, self->zoom * factor, self->pointer_x, self->pointer_y);
-  else
-    zoom_at (self, self->zoom * factor, self->width / 2.0, self->height / 2.0);
-}
-
-static void
-pan_by (DsImageView *self,
-        double       dx,
-        double       dy)
-{
-  self->x += dx;
-  self->y += dy;
-  clamp_position (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* Cairo surfaces */
@@ -413,185 +362,6 @@ ds_image_view_state_flags_changed (GtkWidget     *widget,
   GTK_WIDGET_CLASS (ds_image_view_parent_class)->state_flags_changed (widget, previous);
 }
 
-/* Input */
-
-static void
-motion_cb (GtkEventControllerMotion *controller,
-           double                    x,
-           double                    y,
-           DsImageView              *self)
-{
-  self->pointer_inside = TRUE;
-  self->pointer_x = x;
-  self->pointer_y = y;
-}
-
-static void
-leave_cb (GtkEventControllerMotion *controller,
-          DsImageView              *self)
-{
-  self->pointer_inside = FALSE;
-}
-
-static gboolean
-scroll_cb (GtkEventControllerScroll *controller,
-           double                    dx,
-           double                    dy,
-           DsImageView              *self)
-{
-  GtkEventController *event_controller = GTK_EVENT_CONTROLLER (controller);
-  GdkModifierType state = gtk_event_controller_get_current_event_state (event_controller);
-  gboolean wheel = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL;
-
-  if (self->texture == NULL)
-    return FALSE;
-
-  if (state & GDK_CONTROL_MASK)
-    {
-      double steps = wheel ? dy : dy / SMOOTH_SCROLL;
-
-      if (steps == 0)
-        return TRUE;
-      zoom_at (self, self->zoom * pow (ZOOM_STEP, -steps), self->pointer_x, self->pointer_y);
-      return TRUE;
-    }
-
-  /* plain scrolling pans a zoomed image, and otherwise goes to the parent */
-  if (!can_pan (self))
-    return FALSE;
-  if (wheel)
-    pan_by (self, -dx * WHEEL_PAN, -dy * WHEEL_PAN);
-  else
-    pan_by (self, -dx, -dy);
-
-  return TRUE;
-}
-
-static void
-drag_begin_cb (GtkGestureDrag *gesture,
-               double          start_x,
-               double          start_y,
-               DsImageView    *self)
-{
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-
-  if (!can_pan (self))
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
-    }
-
-  self->drag_x = self->x;
-  self->drag_y = self->y;
-  self->dragging = TRUE;
-  update_cursor (self);
-}
-
-static void
-drag_update_cb (GtkGestureDrag *gesture,
-                double          offset_x,
-                double          offset_y,
-                DsImageView    *self)
-{
-  if (!self->dragging)
-    return;
-
-  self->x = self->drag_x + offset_x;
-  self->y = self->drag_y + offset_y;
-  clamp_position (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-drag_end_cb (GtkGestureDrag *gesture,
-             double          offset_x,
-             double          offset_y,
-             DsImageView    *self)
-{
-  self->dragging = FALSE;
-  update_cursor (self);
-}
-
-static void
-pinch_begin_cb (GtkGesture       *gesture,
-                GdkEventSequence *sequence,
-                DsImageView      *self)
-{
-  self->pinch_zoom = self->zoom;
-}
-
-static void
-pinch_scale_changed_cb (GtkGestureZoom *gesture,
-                        double          scale,
-                        DsImageView    *self)
-{
-  double x, y;
-
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
-    {
-      x = self->width / 2.0;
-      y = self->height / 2.0;
-    }
-  zoom_at (self, self->pinch_zoom * scale, x, y);
-}
-
-/* Actions and key bindings */
-
-static void
-zoom_in_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  zoom_by_step (DS_IMAGE_VIEW (widget), ZOOM_STEP);
-}
-
-static void
-zoom_out_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  zoom_by_step (DS_IMAGE_VIEW (widget), 1.0 / ZOOM_STEP);
-}
-
-static void
-zoom_fit_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  ds_image_view_set_fit (DS_IMAGE_VIEW (widget), TRUE);
-}
-
-static void
-zoom_original_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  DsImageView *self = DS_IMAGE_VIEW (widget);
-
-  if (self->pointer_inside)
-    zoom_at (self, 1.0, self->pointer_x, self->pointer_y);
-  else
-    zoom_at (self, 1.0, self->width / 2.0, self->height / 2.0);
-}
-
-/* Arrow keys pan a zoomed image; otherwise they are not handled and move the focus. */
-static gboolean
-pan_shortcut_cb (GtkWidget *widget,
-                 GVariant  *args,
-                 gpointer   user_data)
-{
-  DsImageView *self = DS_IMAGE_VIEW (widget);
-  int dx, dy;
-
-  if (!can_pan (self))
-    return FALSE;
-
-  g_variant_get (args, "(ii)", &dx, &dy);
-  pan_by (self, dx * KEY_PAN, dy * KEY_PAN);
-
-  return TRUE;
-}
-
 /* GObject */
 
 GtkWidget *
@@ -703,7 +473,7 @@ ds_image_view_set_zoom (DsImageView *self,
   g_return_if_fail (DS_IS_IMAGE_VIEW (self));
   g_return_if_fail (zoom > 0);
 
-  zoom_at (self, zoom, self->width / 2.0, self->height / 2.0);
+  ds_image_view_zoom_at (self, zoom, self->width / 2.0, self->height / 2.0);
 }
 
 gboolean
@@ -819,15 +589,6 @@ ds_image_view_dispose (GObject *object)
 }
 
 static void
-add_pan_binding (GtkWidgetClass *widget_class,
-                 guint           keyval,
-                 int             dx,
-                 int             dy)
-{
-  gtk_widget_class_add_binding (widget_class, keyval, 0, pan_shortcut_cb, "(ii)", dx, dy);
-}
-
-static void
 ds_image_view_class_init (DsImageViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -859,40 +620,7 @@ ds_image_view_class_init (DsImageViewClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_install_action (widget_class, "image-view.zoom-in", NULL, zoom_in_action);
-  gtk_widget_class_install_action (widget_class, "image-view.zoom-out", NULL, zoom_out_action);
-  gtk_widget_class_install_action (widget_class, "image-view.zoom-fit", NULL, zoom_fit_action);
-  gtk_widget_class_install_action (widget_class, "image-view.zoom-original", NULL,
-                                   zoom_original_action);
-  gtk_widget_class_install_property_action (widget_class, "image-view.show-mask", "show-mask");
-
-  /* + is Shift+= on many layouts, so = zooms in too */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "image-view.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "image-view.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "image-view.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
-                                       "image-view.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
-                                       "image-view.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "image-view.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0,
-                                       "image-view.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
-                                       "image-view.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "image-view.zoom-fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, 0, "image-view.zoom-fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
-                                       "image-view.zoom-fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, 0, "image-view.zoom-original",
-                                       NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_1, 0, "image-view.zoom-original",
-                                       NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, 0, "image-view.show-mask", NULL);
-
-  add_pan_binding (widget_class, GDK_KEY_Left, 1, 0);
-  add_pan_binding (widget_class, GDK_KEY_Right, -1, 0);
-  add_pan_binding (widget_class, GDK_KEY_Up, 0, 1);
-  add_pan_binding (widget_class, GDK_KEY_Down, 0, -1);
+  ds_image_view_input_class_init (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "imageview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -901,36 +629,12 @@ ds_image_view_class_init (DsImageViewClass *klass)
 static void
 ds_image_view_init (DsImageView *self)
 {
-  GtkEventController *controller;
-  GtkGesture *gesture;
-
   self->zoom = 1.0;
   self->fit = TRUE;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
-
-  controller = gtk_event_controller_motion_new ();
-  g_signal_connect (controller, "enter", G_CALLBACK (motion_cb), self);
-  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  g_signal_connect (controller, "scroll", G_CALLBACK (scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  gesture = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
-  g_signal_connect (gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  g_signal_connect (gesture, "drag-update", G_CALLBACK (drag_update_cb), self);
-  g_signal_connect (gesture, "drag-end", G_CALLBACK (drag_end_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
-
-  gesture = gtk_gesture_zoom_new ();
-  g_signal_connect (gesture, "begin", G_CALLBACK (pinch_begin_cb), self);
-  g_signal_connect (gesture, "scale-changed", G_CALLBACK (pinch_scale_changed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+  ds_image_view_input_init (self);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Image",

@@ -307,7 +307,5 @@ ds_demo_texture_fill (DsDemoTexture  texture,
     texture_metal, texture_cast, texture_fabric, texture_grooves,
   };
 
-  g_assert (texture < DS_DEMO_N_TEXTURES);
-
   textures[texture] (n, rng, seed, out);
 }

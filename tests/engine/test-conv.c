@@ -103,20 +103,15 @@ check_array (const char   *what,
   return TRUE;
 }
 
+/* The output height or width for an input of @in. */
 static guint
-conv_out (guint in,
-          guint kernel,
-          guint stride,
-          guint pad)
+case_out (const ConvCase *cc,
+          gboolean        transpose,
+          guint           in)
 {
-  return (in + 2 * pad - kernel) / stride + 1;
-}
-
-static guint
-convt_out (guint in,
-           const ConvCase *cc)
-{
-  return (in - 1) * cc->stride - 2 * cc->pad + cc->kernel + cc->out_pad;
+  if (transpose)
+    return (in - 1) * cc->stride - 2 * cc->pad + cc->kernel + cc->out_pad;
+  return (in + 2 * cc->pad - cc->kernel) / cc->stride + 1;
 }
 
 static char *
@@ -147,8 +142,7 @@ out_at (const ConvCase *cc,
         double         *mag)
 {
   guint k = cc->kernel, s = cc->stride;
-  guint oh = transpose ? convt_out (cc->h, cc) : conv_out (cc->h, k, s, cc->pad);
-  guint ow = transpose ? convt_out (cc->w, cc) : conv_out (cc->w, k, s, cc->pad);
+  guint oh = case_out (cc, transpose, cc->h), ow = case_out (cc, transpose, cc->w);
   guint ox = o % ow, oy = (o / ow) % oh, f = (o / ow / oh) % cc->filters;
   guint b = o / ((gsize) ow * oh * cc->filters);
   double sum = params[(gsize) cc->filters * cc->cin * k * k + f];
@@ -202,8 +196,7 @@ dinp_at (const ConvCase *cc,
          double         *mag)
 {
   guint k = cc->kernel, s = cc->stride;
-  guint oh = transpose ? convt_out (cc->h, cc) : conv_out (cc->h, k, s, cc->pad);
-  guint ow = transpose ? convt_out (cc->w, cc) : conv_out (cc->w, k, s, cc->pad);
+  guint oh = case_out (cc, transpose, cc->h), ow = case_out (cc, transpose, cc->w);
   guint ix = i % cc->w, iy = (i / cc->w) % cc->h, c = (i / cc->w / cc->h) % cc->cin;
   guint b = i / ((gsize) cc->w * cc->h * cc->cin);
   double sum = 0.0;
@@ -255,7 +248,7 @@ ref_convt (const ConvCase *cc,
            double         *y,
            double         *ymag)
 {
-  guint k = cc->kernel, oh = convt_out (cc->h, cc), ow = convt_out (cc->w, cc);
+  guint k = cc->kernel, oh = case_out (cc, TRUE, cc->h), ow = case_out (cc, TRUE, cc->w);
   const float *bias = params + (gsize) cc->cin * cc->filters * k * k;
   gsize plane = (gsize) oh * ow;
 
@@ -305,8 +298,7 @@ ref_backward (const ConvCase *cc,
               double         *dpmag)
 {
   guint k = cc->kernel, s = cc->stride;
-  guint oh = transpose ? convt_out (cc->h, cc) : conv_out (cc->h, k, s, cc->pad);
-  guint ow = transpose ? convt_out (cc->w, cc) : conv_out (cc->w, k, s, cc->pad);
+  guint oh = case_out (cc, transpose, cc->h), ow = case_out (cc, transpose, cc->w);
   /* conv2d visits its output grid, conv_transpose2d its input grid */
   guint gh = transpose ? cc->h : oh, gw = transpose ? cc->w : ow;
   gsize n_w = (gsize) cc->filters * cc->cin * k * k, plane = (gsize) oh * ow;
@@ -384,11 +376,8 @@ check_case (const ConvCase *cc,
 
   ds_rng_seed (&rng, seed);
   spec = case_spec (cc, transpose, relu);
-  if (transpose)
-    want = DS_SHAPE (cc->batch, cc->filters, convt_out (cc->h, cc), convt_out (cc->w, cc));
-  else
-    want = DS_SHAPE (cc->batch, cc->filters, conv_out (cc->h, cc->kernel, cc->stride, cc->pad),
-                     conv_out (cc->w, cc->kernel, cc->stride, cc->pad));
+  want = DS_SHAPE (cc->batch, cc->filters, case_out (cc, transpose, cc->h),
+                   case_out (cc, transpose, cc->w));
   where = g_strdup_printf ("“%s” on (%u, %u, %u, %u)", spec, cc->batch, cc->cin, cc->h, cc->w);
   layer = make_layer (spec, cc->cin, cc->h, cc->w, &rng);
   g_assert_cmpuint (layer->out_shape.c, ==, want.c);
@@ -504,8 +493,8 @@ test_shapes (void)
   {
     const char *spec;
     guint c, h, w;
-    guint oc, oh, ow;
-  } ok[] = {
+    guint oc, oh, ow;   /* oc 0: inference fails */
+  } cases[] = {
     { "conv2d filters=4 kernel=3 stride=2 padding=1", 3, 28, 27, 4, 14, 14 },
     { "conv2d filters=2 kernel=5", 1, 5, 9, 2, 1, 5 },
     { "conv2d filters=1 kernel=1 padding=2", 2, 1, 1, 1, 5, 5 },
@@ -513,45 +502,34 @@ test_shapes (void)
     { "conv_transpose2d filters=1 kernel=3 stride=2 padding=1 output_padding=1",
       2, 7, 4, 1, 14, 8 },
     { "conv_transpose2d filters=2 kernel=3 stride=1 padding=1", 1, 6, 3, 2, 6, 3 },
+    { "conv2d filters=2 kernel=5 padding=1", 1, 2, 8, 0, 0, 0 },
+    /* (1 - 1) * 1 - 2 + 1 = -1 */
+    { "conv_transpose2d filters=2 kernel=1 stride=1 padding=1", 1, 1, 1, 0, 0, 0 },
   };
   g_autoptr(GError) error = NULL;
   DsShape in;
 
-  for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(DsLayer) layer = ds_layer_new_from_spec (ok[i].spec, &error);
+      g_autoptr(DsLayer) layer = ds_layer_new_from_spec (cases[i].spec, &error);
 
       g_assert_no_error (error);
-      in = DS_SHAPE (1, ok[i].c, ok[i].h, ok[i].w);
+      in = DS_SHAPE (1, cases[i].c, cases[i].h, cases[i].w);
+      if (cases[i].oc == 0)
+        {
+          g_assert_false (ds_layer_infer (layer, &in, &error));
+          g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_SHAPE);
+          g_clear_error (&error);
+          continue;
+        }
       g_assert_true (ds_layer_infer (layer, &in, &error));
       g_assert_no_error (error);
       g_assert_cmpuint (layer->out_shape.n, ==, 1);
-      g_assert_cmpuint (layer->out_shape.c, ==, ok[i].oc);
-      g_assert_cmpuint (layer->out_shape.h, ==, ok[i].oh);
-      g_assert_cmpuint (layer->out_shape.w, ==, ok[i].ow);
+      g_assert_cmpuint (layer->out_shape.c, ==, cases[i].oc);
+      g_assert_cmpuint (layer->out_shape.h, ==, cases[i].oh);
+      g_assert_cmpuint (layer->out_shape.w, ==, cases[i].ow);
     }
 
-  {
-    g_autoptr(DsLayer) layer = ds_layer_new_from_spec ("conv2d filters=2 kernel=5 padding=1",
-                                                        &error);
-
-    g_assert_no_error (error);
-    in = DS_SHAPE (1, 1, 2, 8);
-    g_assert_false (ds_layer_infer (layer, &in, &error));
-    g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_SHAPE);
-    g_clear_error (&error);
-  }
-  {
-    g_autoptr(DsLayer) layer =
-      ds_layer_new_from_spec ("conv_transpose2d filters=2 kernel=1 stride=1 padding=1", &error);
-
-    /* (1 - 1) * 1 - 2 + 1 = -1 */
-    g_assert_no_error (error);
-    in = DS_SHAPE (1, 1, 1, 1);
-    g_assert_false (ds_layer_infer (layer, &in, &error));
-    g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_SHAPE);
-    g_clear_error (&error);
-  }
   g_assert_null (ds_layer_new_from_spec ("conv_transpose2d filters=2 stride=2 output_padding=2",
                                          &error));
   g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT);
@@ -729,9 +707,8 @@ check_large (const ConvCase *cc,
   g_autoptr(DsTensor) dinp = ds_tensor_new (DS_SHAPE (1, 1, 1, 1));
   guint kk = cc->kernel * cc->kernel;
   gsize per_image = transpose ? (gsize) cc->filters * kk * cc->h * cc->w
-                              : (gsize) cc->cin * kk * conv_out (cc->h, cc->kernel, cc->stride,
-                                                                 cc->pad)
-                                * conv_out (cc->w, cc->kernel, cc->stride, cc->pad);
+                              : (gsize) cc->cin * kk * case_out (cc, FALSE, cc->h)
+                                * case_out (cc, FALSE, cc->w);
   DsLayer *layer;
   DsRng rng;
 

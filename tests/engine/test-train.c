@@ -2,6 +2,7 @@
  *
  * The data: 8×8 gray images of four classes, a bright two-pixel-high bar at rows 0-1, 2-3,
  * 4-5 or 6-7 over a dark noisy background, which a tiny CNN separates within a few epochs.
+ * That training repeats exactly is tested in test-train-determinism.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,14 +20,6 @@ static const char tiny_spec[] =
   "conv2d filters=4 kernel=3 activation=relu\n"
   "maxpool2d size=2\n"
   "flatten\n"
-  "dense units=4 init=glorot\n";
-
-/* with dropout, so that the workers' own generators matter too */
-static const char dropout_spec[] =
-  "conv2d filters=4 kernel=3 activation=relu\n"
-  "maxpool2d size=2\n"
-  "flatten\n"
-  "dropout rate=0.2\n"
   "dense units=4 init=glorot\n";
 
 /* Every @unlabelled_every-th sample gets label -1 (0: none). */
@@ -276,114 +269,6 @@ test_learns (void)
   g_assert_cmpfloat (last->val_accuracy, >=, 0.95);
   g_assert_cmpfloat (accuracy_on (model, test), >=, 0.95);
   g_assert_true (ds_floats_all_finite (model->params, model->n_params));
-}
-
-/* Trains from @seed with @n_threads and returns the parameters. */
-static float *
-train_params (guint64  seed,
-              guint    n_threads,
-              gsize   *n_params)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DsDataset) data = bars_dataset (90, 3, 0);
-  g_autoptr(DsContext) ctx = ds_context_new (seed, n_threads);
-  g_autoptr(DsModel) model = tiny_model (dropout_spec, ctx);
-  g_autoptr(DsOptimizer) opt = ds_optimizer_new (DS_OPTIM_ADAM, model->n_params, 0.01f, 1e-4f);
-  DsTrainConfig config = {
-    .epochs = 3,
-    .batch_size = 16,
-    .augment = { .max_shift = 1, .hflip = TRUE },
-  };
-  g_autoptr(DsDataset) val_data = bars_dataset (10, 7, 0);
-  DsSubset set = { data, NULL, data->n };
-  DsSubset val = { val_data, NULL, val_data->n };
-
-  g_assert_true (ds_train_classifier (model, opt, ctx, &set, &val, &config, NULL, &error));
-  g_assert_no_error (error);
-  *n_params = model->n_params;
-
-  return g_memdup2 (model->params, model->n_params * sizeof (float));
-}
-
-static void
-test_deterministic (void)
-{
-  static const guint threads[] = { 1, 2 };
-  gsize n = 0, m = 0;
-
-  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
-    {
-      g_autofree float *a = train_params (5, threads[t], &n);
-      g_autofree float *b = train_params (5, threads[t], &m);
-      g_autofree float *other = train_params (6, threads[t], &m);
-
-      /* bit for bit: memcmp, not a tolerance */
-      g_assert_cmpuint (n, ==, m);
-      g_assert_cmpint (memcmp (a, b, n * sizeof (float)), ==, 0);
-      g_assert_cmpint (memcmp (a, other, n * sizeof (float)), !=, 0);
-    }
-}
-
-/* One epoch over @n samples in batches of 16, with plain SGD and no randomness in the steps:
- * the order of the batches is drawn before the first step, so 1 and 2 threads compute the same
- * gradients up to the order of float additions. */
-static float *
-one_epoch (guint  n,
-           guint  n_threads,
-           gsize *n_params)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DsDataset) data = bars_dataset (n, 8, 0);
-  g_autoptr(DsContext) ctx = ds_context_new (9, n_threads);
-  g_autoptr(DsModel) model = tiny_model (tiny_spec, ctx);
-  g_autoptr(DsOptimizer) opt = ds_optimizer_new (DS_OPTIM_SGD, model->n_params, 0.1f, 0.0f);
-  DsTrainConfig config = { .epochs = 1, .batch_size = 16 };
-  DsSubset set = { data, NULL, n };
-
-  g_assert_true (ds_train_classifier (model, opt, ctx, &set, NULL, &config, NULL, &error));
-  g_assert_no_error (error);
-  *n_params = model->n_params;
-
-  return g_memdup2 (model->params, model->n_params * sizeof (float));
-}
-
-static gboolean
-check_params_close (const float *a,
-                    const float *b,
-                    gsize        n,
-                    const char  *what)
-{
-  for (gsize i = 0; i < n; i++)
-    if (fabsf (a[i] - b[i]) > 1e-5f + 1e-4f * fabsf (a[i]))
-      {
-        g_test_fail_printf ("%s: parameter %" G_GSIZE_FORMAT " is %g with 1 thread, %g with 2",
-                            what, i, a[i], b[i]);
-        return FALSE;
-      }
-
-  return TRUE;
-}
-
-static void
-test_threads_agree (void)
-{
-  gsize n = 0;
-
-  /* two full batches */
-  {
-    g_autofree float *one = one_epoch (32, 1, &n);
-    g_autofree float *two = one_epoch (32, 2, &n);
-
-    if (!check_params_close (one, two, n, "32 samples"))
-      return;
-  }
-  /* a last batch of one sample, smaller than the thread count */
-  {
-    g_autofree float *one = one_epoch (17, 1, &n);
-    g_autofree float *two = one_epoch (17, 2, &n);
-
-    check_params_close (one, two, n, "17 samples");
-  }
 }
 
 static void
@@ -817,7 +702,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/engine/train/learns", test_learns);
-  g_test_add_func ("/engine/train/deterministic", test_deterministic);
   g_test_add_func ("/engine/train/progress-order", test_progress_order);
   g_test_add_func ("/engine/train/cancel-callback", test_cancel_callback);
   g_test_add_func ("/engine/train/cancel-thread", test_cancel_thread);
@@ -827,8 +711,7 @@ main (int    argc,
   g_test_add_func ("/engine/train/invalid-config", test_invalid_config);
   g_test_add_func ("/engine/train/evaluate", test_evaluate);
   g_test_add_func ("/engine/train/save-load-evaluate", test_save_load_evaluate);
-  /* last, so that the others run while they fail */
-  g_test_add_func ("/engine/train/threads-agree", test_threads_agree);
+  /* last, so that the others run while it fails */
   g_test_add_func ("/engine/train/not-finite-gradient-message", test_not_finite_gradient_message);
 
   return g_test_run ();
