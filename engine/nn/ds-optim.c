@@ -69,21 +69,26 @@ ds_optimizer_state_size (const DsOptimizer *opt)
 }
 
 void
-ds_optimizer_step (DsOptimizer *opt,
-                   float       *params,
-                   const float *grads)
+ds_optimizer_begin_step (DsOptimizer *opt)
+{
+  opt->t++;
+}
+
+void
+ds_optimizer_update (const DsOptimizer *opt,
+                     float             *params,
+                     const float       *grads,
+                     gsize              start,
+                     gsize              end)
 {
   float lr = opt->lr;
   float wd = opt->weight_decay;
   float *restrict m = opt->m;
   float *restrict v = opt->v;
-  gsize n = opt->n;
-
-  opt->t++;
 
   if (opt->kind == DS_OPTIM_SGD)
     {
-      for (gsize i = 0; i < n; i++)
+      for (gsize i = start; i < end; i++)
         {
           float g = grads[i] + wd * params[i];
 
@@ -102,7 +107,7 @@ ds_optimizer_step (DsOptimizer *opt,
     float inv_sqrt_c2 = 1.0f / sqrtf (c2);
     gboolean decoupled = opt->kind == DS_OPTIM_ADAMW;
 
-    for (gsize i = 0; i < n; i++)
+    for (gsize i = start; i < end; i++)
       {
         float g = decoupled ? grads[i] : grads[i] + wd * params[i];
 
@@ -113,4 +118,13 @@ ds_optimizer_step (DsOptimizer *opt,
         params[i] -= step * m[i] / (sqrtf (v[i]) * inv_sqrt_c2 + opt->eps);
       }
   }
+}
+
+void
+ds_optimizer_step (DsOptimizer *opt,
+                   float       *params,
+                   const float *grads)
+{
+  ds_optimizer_begin_step (opt);
+  ds_optimizer_update (opt, params, grads, 0, opt->n);
 }

@@ -39,6 +39,14 @@ void         ds_optimizer_free        (DsOptimizer   *opt);
 void         ds_optimizer_step        (DsOptimizer   *opt,
                                        float         *params,
                                        const float   *grads);
+/* The same in parts, so that threads can share one step: ds_optimizer_begin_step() once,
+ * then ds_optimizer_update() on disjoint ranges [start, end) covering 0..n. */
+void         ds_optimizer_begin_step  (DsOptimizer   *opt);
+void         ds_optimizer_update      (const DsOptimizer *opt,
+                                       float         *params,
+                                       const float   *grads,
+                                       gsize          start,
+                                       gsize          end);
 /* Floats of moment state: n for SGD, 2n for Adam(W). */
 gsize        ds_optimizer_state_size  (const DsOptimizer *opt);
 const char  *ds_optim_kind_to_string  (DsOptimKind    kind);

@@ -4,6 +4,9 @@
  */
 #include <float.h>
 #include <string.h>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 #include "ds-error.h"
 #include "nn/ds-layer.h"
@@ -101,6 +104,33 @@ maxpool_forward (DsLayer        *layer,
     }
 }
 
+#if defined(__AVX2__)
+/* The even (or odd) floats of p[0..15], in order. */
+static inline __m256
+deinterleave (const float *p,
+              gboolean     odd)
+{
+  __m256 lo = _mm256_loadu_ps (p), hi = _mm256_loadu_ps (p + 8);
+  __m256 v = odd ? _mm256_shuffle_ps (lo, hi, _MM_SHUFFLE (3, 1, 3, 1))
+                 : _mm256_shuffle_ps (lo, hi, _MM_SHUFFLE (2, 0, 2, 0));
+
+  /* the shuffle works within 128-bit lanes: 0 1 4 5 | 2 3 6 7 back to 0..7 */
+  return _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (v), _MM_SHUFFLE (3, 1, 2, 0)));
+}
+
+/* p[0..15] = e0 o0 e1 o1 … e7 o7 */
+static inline void
+interleave (float  *p,
+            __m256  even,
+            __m256  odd)
+{
+  __m256 lo = _mm256_unpacklo_ps (even, odd), hi = _mm256_unpackhi_ps (even, odd);
+
+  _mm256_storeu_ps (p, _mm256_permute2f128_ps (lo, hi, 0x20));
+  _mm256_storeu_ps (p + 8, _mm256_permute2f128_ps (lo, hi, 0x31));
+}
+#endif
+
 /* One output row of 2×2 max-pooling backward. Written as de-interleave, select, re-interleave
  * loops over independent arrays so that the compiler vectorises each; selects rather than
  * branches, and ties (common after a ReLU) go to the first input of the window. */
@@ -114,8 +144,29 @@ maxpool2x2_backward_row (const float *restrict x0,
                          float       *restrict d1)
 {
   enum { BLOCK = 16 };
+  guint o = 0;
 
-  for (guint o = 0; o < n; o += BLOCK)
+#if defined(__AVX2__)
+  /* eight windows at a time: de-interleave the rows into the windows' four inputs, pick the
+   * first equal to the maximum, interleave the gradients back; the same choices as below */
+  for (; o + 8 <= n; o += 8)
+    {
+      __m256 a = deinterleave (x0 + 2 * o, FALSE), b = deinterleave (x0 + 2 * o, TRUE);
+      __m256 c = deinterleave (x1 + 2 * o, FALSE), d = deinterleave (x1 + 2 * o, TRUE);
+      __m256 m = _mm256_loadu_ps (y + o), g = _mm256_loadu_ps (dy + o);
+      __m256 ea = _mm256_cmp_ps (a, m, _CMP_EQ_OQ);
+      __m256 eb = _mm256_andnot_ps (ea, _mm256_cmp_ps (b, m, _CMP_EQ_OQ));
+      __m256 taken = _mm256_or_ps (ea, eb);
+      __m256 ec = _mm256_andnot_ps (taken, _mm256_cmp_ps (c, m, _CMP_EQ_OQ));
+
+      taken = _mm256_or_ps (taken, ec);
+      interleave (d0 + 2 * o, _mm256_and_ps (ea, g), _mm256_and_ps (eb, g));
+      interleave (d1 + 2 * o, _mm256_and_ps (ec, g), _mm256_andnot_ps (taken, g));
+      (void) d;
+    }
+#endif
+
+  for (; o < n; o += BLOCK)
     {
       guint len = MIN (BLOCK, n - o);
       float a[BLOCK], b[BLOCK], c[BLOCK], d[BLOCK];

@@ -168,6 +168,48 @@ evaluate_slice (DsModel  *replica,
   job->loss_sums[index] = loss * count_labelled (job->labels + start, count, job->k);
 }
 
+/* The parameter update of a step, over ranges of the parameters, one a thread. */
+typedef struct
+{
+  DsWorkers   *workers;
+  DsModel     *model;
+  DsOptimizer *opt;
+  float       *saved;   /* (n_params) the weights before the update, to undo a bad one */
+  gint         ok;      /* atomic: FALSE once any range is not finite */
+} UpdateJob;
+
+static void
+reduce_range (DsModel  *replica,
+              guint     index,
+              guint     start,
+              guint     count,
+              DsRng    *rng,
+              gpointer  user_data)
+{
+  UpdateJob *u = user_data;
+
+  ds_workers_reduce_grads (u->workers, start, (gsize) start + count);
+  if (!ds_floats_all_finite (u->model->grads + start, count))
+    g_atomic_int_set (&u->ok, FALSE);
+}
+
+static void
+update_range (DsModel  *replica,
+              guint     index,
+              guint     start,
+              guint     count,
+              DsRng    *rng,
+              gpointer  user_data)
+{
+  UpdateJob *u = user_data;
+  DsModel *model = u->model;
+
+  memcpy (u->saved + start, model->params + start, count * sizeof (float));
+  ds_optimizer_update (u->opt, model->params, model->grads, start, (gsize) start + count);
+  if (!ds_floats_all_finite (model->params + start, count))
+    g_atomic_int_set (&u->ok, FALSE);
+}
+
 static double
 job_loss (const BatchJob *job,
           guint           n_workers)
@@ -344,6 +386,7 @@ run_epochs (DsModel              *model,
           guint start = (guint) ((step - 1) * batch_size);
           guint count = MIN (batch_size, train->n - start);
           BatchJob job = { .x = x, .labels = labels, .dlogits = dlogits, .loss_sums = loss_sums };
+          UpdateJob update = { .workers = workers, .model = model, .opt = opt, .saved = saved };
           double loss, elapsed;
 
           global_step++;
@@ -351,10 +394,13 @@ run_epochs (DsModel              *model,
           job.k = (guint) ds_model_output_shape (model).c;
           job.n_labelled = count_labelled (labels, count, job.k);
           ds_workers_run (workers, count, rng, train_slice, &job);
-          ds_workers_reduce (workers);
+          ds_workers_merge_state (workers);
           loss = job_loss (&job, ds_workers_get_n (workers));
 
-          if (!isfinite (loss) || !ds_floats_all_finite (model->grads, model->n_params))
+          /* the threads sum the gradients, check them, and update the weights, each a range */
+          update.ok = TRUE;
+          ds_workers_run_range (workers, model->n_params, reduce_range, &update);
+          if (!isfinite (loss) || !update.ok)
             {
               gboolean nan = isfinite (loss) ? any_nan (model->grads, model->n_params) : isnan (loss);
 
@@ -365,11 +411,11 @@ run_epochs (DsModel              *model,
                            epoch, step);
               return FALSE;
             }
-          memcpy (saved, model->params, model->n_params * sizeof (float));
           opt->lr = scheduled_lr (config->lr_schedule, base_lr, global_step - 1,
                                   (guint64) config->epochs * n_steps);
-          ds_optimizer_step (opt, model->params, model->grads);
-          if (!ds_floats_all_finite (model->params, model->n_params))
+          ds_optimizer_begin_step (opt);
+          ds_workers_run_range (workers, model->n_params, update_range, &update);
+          if (!update.ok)
             {
               memcpy (model->params, saved, model->n_params * sizeof (float));
               g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_NOT_FINITE,

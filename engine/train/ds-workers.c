@@ -135,29 +135,12 @@ ds_workers_get_n (DsWorkers *pool)
   return pool->n;
 }
 
-void
-ds_workers_run (DsWorkers    *pool,
-                guint         batch,
-                DsRng        *rng,
-                DsWorkerFunc  func,
-                gpointer      user_data)
+/* Runs pool->func on every worker's slice and returns when all are done. */
+static void
+dispatch (DsWorkers    *pool,
+          DsWorkerFunc  func,
+          gpointer      user_data)
 {
-  for (guint i = 0; i < pool->n; i++)
-    {
-      DsWorker *w = &pool->workers[i];
-
-      w->start = (guint) ((guint64) batch * i / pool->n);
-      w->count = (guint) ((guint64) batch * (i + 1) / pool->n) - w->start;
-      /* without a generator (evaluation) the workers' draws need not differ */
-      ds_rng_seed (&w->rng, rng != NULL ? ds_rng_next (rng) : i);
-      /* a worker without samples this time must not add its last step's gradients */
-      if (w->count == 0)
-        ds_model_zero_grad (w->replica);
-      /* the replicas start every step from the model's batchnorm statistics */
-      if (i > 0 && pool->model->n_state > 0)
-        memcpy (w->replica->state, pool->model->state, pool->model->n_state * sizeof (float));
-    }
-
   pool->func = func;
   pool->func_data = user_data;
   if (pool->n > 1)
@@ -180,21 +163,74 @@ ds_workers_run (DsWorkers    *pool,
     }
 }
 
-void
-ds_workers_reduce (DsWorkers *pool)
+static void
+set_slice (DsWorker *w,
+           guint64   n,
+           guint     n_workers)
 {
-  DsModel *model = pool->model;
-  guint batch = 0;
+  w->start = (guint) (n * w->index / n_workers);
+  w->count = (guint) (n * (w->index + 1) / n_workers) - w->start;
+}
+
+void
+ds_workers_run (DsWorkers    *pool,
+                guint         batch,
+                DsRng        *rng,
+                DsWorkerFunc  func,
+                gpointer      user_data)
+{
+  for (guint i = 0; i < pool->n; i++)
+    {
+      DsWorker *w = &pool->workers[i];
+
+      set_slice (w, batch, pool->n);
+      /* without a generator (evaluation) the workers' draws need not differ */
+      ds_rng_seed (&w->rng, rng != NULL ? ds_rng_next (rng) : i);
+      /* a worker without samples this time must not add its last step's gradients */
+      if (w->count == 0)
+        ds_model_zero_grad (w->replica);
+      /* the replicas start every step from the model's batchnorm statistics */
+      if (i > 0 && pool->model->n_state > 0)
+        memcpy (w->replica->state, pool->model->state, pool->model->n_state * sizeof (float));
+    }
+
+  dispatch (pool, func, user_data);
+}
+
+void
+ds_workers_run_range (DsWorkers    *pool,
+                      gsize         n,
+                      DsWorkerFunc  func,
+                      gpointer      user_data)
+{
+  g_return_if_fail (n <= G_MAXUINT);
+
+  for (guint i = 0; i < pool->n; i++)
+    set_slice (&pool->workers[i], n, pool->n);
+  dispatch (pool, func, user_data);
+}
+
+void
+ds_workers_reduce_grads (DsWorkers *pool,
+                         gsize      start,
+                         gsize      end)
+{
+  float *restrict g = pool->model->grads;
 
   for (guint i = 1; i < pool->n; i++)
     {
-      const float *g = pool->workers[i].replica->grads;
+      const float *restrict r = pool->workers[i].replica->grads;
 
-      if (pool->workers[i].count == 0)
-        continue;
-      for (gsize j = 0; j < model->n_params; j++)
-        model->grads[j] += g[j];
+      for (gsize j = start; j < end; j++)
+        g[j] += r[j];
     }
+}
+
+void
+ds_workers_merge_state (DsWorkers *pool)
+{
+  DsModel *model = pool->model;
+  guint batch = 0;
 
   if (model->n_state == 0)
     return;
@@ -211,4 +247,12 @@ ds_workers_reduce (DsWorkers *pool)
         sum += (double) pool->workers[i].replica->state[j] * pool->workers[i].count;
       model->state[j] = (float) (sum / MAX (batch, 1));
     }
+}
+
+void
+ds_workers_reduce (DsWorkers *pool)
+{
+  /* workers that had no samples zeroed their gradients in ds_workers_run() */
+  ds_workers_reduce_grads (pool, 0, pool->model->n_params);
+  ds_workers_merge_state (pool);
 }

@@ -46,7 +46,19 @@ void       ds_workers_run        (DsWorkers   *workers,
                                   DsRng       *rng,
                                   DsWorkerFunc func,
                                   gpointer     user_data);
-/* Adds the replicas' gradients into the model's and averages their batchnorm state. */
+/* Splits 0..@n into one range a worker and runs @func on each (start, count); no generator,
+ * gradients and state are left alone: for work over the parameters. */
+void       ds_workers_run_range  (DsWorkers   *workers,
+                                  gsize        n,
+                                  DsWorkerFunc func,
+                                  gpointer     user_data);
+/* Adds the replicas' gradients in [start, end) into the model's. */
+void       ds_workers_reduce_grads (DsWorkers *workers,
+                                    gsize      start,
+                                    gsize      end);
+/* Averages the replicas' batchnorm state of the last ds_workers_run() into the model's. */
+void       ds_workers_merge_state (DsWorkers  *workers);
+/* Both of the above, over every parameter. */
 void       ds_workers_reduce     (DsWorkers   *workers);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DsWorkers, ds_workers_free)
