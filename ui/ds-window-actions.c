@@ -226,7 +226,8 @@ import_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
-  ds_window_finish_job (self);
+  if (!ds_window_finish_job (self))
+    return;
   /* whatever was imported before a failure or a cancel is committed: show it */
   if (self->project != NULL && g_str_equal (ds_project_get_folder (self->project), job->folder))
     ds_label_page_set_project (self->label_page, self->project);
@@ -421,7 +422,8 @@ export_done_cb (GObject      *source,
   DsWindow *self = DS_WINDOW (source);
   g_autoptr(GError) error = NULL;
 
-  ds_window_finish_job (self);
+  if (!ds_window_finish_job (self))
+    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error) &&
       !g_error_matches (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_CANCELLED))
     ds_show_error (GTK_WIDGET (self), "The labelled images could not be exported", error);

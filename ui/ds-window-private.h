@@ -56,7 +56,7 @@ void      ds_window_start_job          (DsWindow        *self,
                                         const char      *title,
                                         GTask           *task,
                                         GTaskThreadFunc  worker);
-void      ds_window_finish_job         (DsWindow        *self);
+gboolean  ds_window_finish_job         (DsWindow        *self);
 void      ds_window_cancel_job         (DsWindow        *self);
 /* Imports files or a folder (a data set layout is detected) into the open project. */
 void      ds_window_import_paths       (DsWindow           *self,

@@ -125,6 +125,9 @@ job_progress_idle_cb (gpointer user_data)
   self->job_idle_id = 0;
   g_mutex_unlock (&self->job_lock);
 
+  /* the window was closed while the job was finishing */
+  if (self->progress_bar == NULL)
+    return G_SOURCE_REMOVE;
   if (total > 0)
     {
       g_autofree char *text = NULL;
@@ -186,15 +189,20 @@ ds_window_start_job (DsWindow            *self,
   g_task_run_in_thread (task, worker);
 }
 
-/* Main side, from the job's completion callback. */
-void
+/* Main side, from the job's completion callback. A job keeps its window object alive, but
+ * the window may have been closed meanwhile: then FALSE, and the caller shows nothing. */
+gboolean
 ds_window_finish_job (DsWindow *self)
 {
   g_clear_object (&self->job);
   g_clear_object (&self->job_cancellable);
   self->job_cancellable = g_cancellable_new ();
+  if (self->label_page == NULL)
+    return FALSE;
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   ds_window_update_undo (self);
+
+  return TRUE;
 }
 
 void
@@ -245,7 +253,8 @@ demo_written_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   const char *folder = g_task_get_task_data (G_TASK (result));
 
-  ds_window_finish_job (self);
+  if (!ds_window_finish_job (self))
+    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (!g_error_matches (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_CANCELLED))
@@ -308,8 +317,9 @@ ds_window_dispose (GObject *object)
   DsWindow *self = DS_WINDOW (object);
 
   ds_window_cancel_job (self);
-  if (self->job_idle_id != 0)
-    g_clear_handle_id (&self->job_idle_id, g_source_remove);
+  g_mutex_lock (&self->job_lock);
+  g_clear_handle_id (&self->job_idle_id, g_source_remove);
+  g_mutex_unlock (&self->job_lock);
   gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_WINDOW);
   g_clear_pointer (&self->project, ds_project_close);
   g_clear_pointer (&self->stalls, ds_stall_monitor_free);
