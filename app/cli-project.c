@@ -43,7 +43,8 @@ cli_demo (int    argc,
   gint64 seed = DS_DEMO_PROJECT_SEED;
   GOptionEntry entries[] = {
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Folder of the new project", "DIR" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the images (default 2007, the window's)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+      "Seed of the images (default 2007, the window's)", "N" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -75,8 +76,10 @@ cli_project (int    argc,
   g_autofree char *out = NULL;
   GOptionEntry entries[] = {
     { "project", 0, 0, G_OPTION_ARG_FILENAME, &folder, "The project's folder", "DIR" },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Write labels as CSV: path,class,source,labeled_at", "OUT.csv" },
-    { "folder", 0, 0, G_OPTION_ARG_FILENAME, &out, "Copy labelled images into OUT/<class>/", "OUT" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv,
+      "Write labels as CSV: path,class,source,labeled_at", "OUT.csv" },
+    { "folder", 0, 0, G_OPTION_ARG_FILENAME, &out,
+      "Copy labelled images into OUT/<class>/", "OUT" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
