@@ -84,11 +84,12 @@ thumbnail_loaded_cb (GObject      *source,
   g_autoptr(GdkTexture) texture = NULL;
   gint64 *shown;
 
-  texture = ds_thumbnailer_load_finish (DS_THUMBNAILER (source), result, NULL);
+  texture = ds_thumbnailer_load_finish (req->thumbnailer, result, NULL);
   shown = g_object_get_data (G_OBJECT (req->picture), "ds-image-id");
   if (texture != NULL && shown != NULL && *shown == req->id)
     gtk_picture_set_paintable (req->picture, GDK_PAINTABLE (texture));
   g_object_unref (req->picture);
+  g_object_unref (req->thumbnailer);
   g_free (req);
 }
 
@@ -113,6 +114,7 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
       ThumbRequest *req = g_new0 (ThumbRequest, 1);
 
       req->picture = g_object_ref (picture);
+      req->thumbnailer = g_object_ref (self->thumbnailer);
       req->id = id;
       g_object_set_data_full (G_OBJECT (list_item), "ds-cancellable", cancellable, g_object_unref);
       ds_thumbnailer_load_async (self->thumbnailer, id, ds_image_item_get_path (item),

@@ -50,6 +50,7 @@ struct _DsLabelPage
   guint               filter_mode;
   gint64              filter_class_id;
   gboolean            updating_filter;
+  char               *css_scope;         /* this page's own CSS class, for its badge colours */
   GPtrArray          *bound_items;       /* GtkListItem showing an image now */
   guint               focus_idle_id;
   guint               focus_position;    /* where the keyboard focus should go */
@@ -58,8 +59,9 @@ struct _DsLabelPage
 /* A thumbnail on its way to a grid cell that may show another image when it arrives. */
 typedef struct
 {
-  GtkPicture *picture;
-  gint64      id;
+  GtkPicture    *picture;
+  DsThumbnailer *thumbnailer;  /* released on the main thread, where it may be finalized */
+  gint64         id;
 } ThumbRequest;
 
 /* Returns: (nullable): the palette's record of @class_id. */

@@ -119,8 +119,9 @@ update_class_css (DsLabelPage *self)
       /* dark text on light colours, white on dark ones (Rec. 601 luma) */
       gboolean light = 299 * r + 587 * g + 114 * b > 150000;
 
-      g_string_append_printf (css, "labelpage .class-badge.class-%" G_GINT64_FORMAT
-                              " { background-color: #%06x; color: %s; }\n", info->id,
+      /* scoped to this page: class ids repeat between projects open in other windows */
+      g_string_append_printf (css, ".%s .class-badge.class-%" G_GINT64_FORMAT
+                              " { background-color: #%06x; color: %s; }\n", self->css_scope, info->id,
                               info->color & 0xffffff, light ? "#1e1e1e" : "#ffffff");
     }
   gtk_css_provider_load_from_data (self->css, css->str, (gssize) css->len);
@@ -314,6 +315,8 @@ select_only (DsLabelPage *self,
              guint        position)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  GtkWidget *focus;
+  GtkRoot *root;
 
   if (n == 0)
     return;
@@ -321,9 +324,10 @@ select_only (DsLabelPage *self,
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
   /* GTK 4.8 has no gtk_grid_view_scroll_to(); the list base's action scrolls */
   gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u", position);
-  if (gtk_widget_has_focus (GTK_WIDGET (self->grid)) ||
-      gtk_widget_is_ancestor (gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self))),
-                              GTK_WIDGET (self->grid)))
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  if (focus != NULL && (focus == GTK_WIDGET (self->grid) ||
+                        gtk_widget_is_ancestor (focus, GTK_WIDGET (self->grid))))
     ds_label_page_focus_position (self, position);
 }
 
@@ -376,6 +380,7 @@ assign_class_id (DsLabelPage  *self,
   g_autoptr(GtkBitset) selected = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) reload_error = NULL;
   GtkBitsetIter iter;
   guint position, first = 0, last = 0;
   gboolean keeps_items;
@@ -409,9 +414,10 @@ assign_class_id (DsLabelPage  *self,
   keeps_items = self->filter_mode == FILTER_ALL ||
                 (self->filter_mode == FILTER_FIRST_CLASS && class_id == self->filter_class_id);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  if (!reload_classes (self, error))
-    return FALSE;
   g_signal_emit (self, signals[LABELS_CHANGED], 0);
+  /* the labels are saved: a failure to read the counts back is a different message */
+  if (!reload_classes (self, &reload_error))
+    ds_show_error (GTK_WIDGET (self), "The class counts could not be read", reload_error);
 
   if (keeps_items)
     select_only (self, next_unlabelled (self, last));
@@ -689,6 +695,7 @@ ds_label_page_dispose (GObject *object)
   g_clear_object (&self->thumbnailer);
   g_clear_pointer (&self->classes, g_ptr_array_unref);
   g_clear_pointer (&self->bound_items, g_ptr_array_unref);
+  g_clear_pointer (&self->css_scope, g_free);
   self->project = NULL;
 
   G_OBJECT_CLASS (ds_label_page_parent_class)->dispose (object);
@@ -755,6 +762,10 @@ ds_label_page_init (DsLabelPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  static guint n_pages;
+
+  self->css_scope = g_strdup_printf ("label-page-%u", ++n_pages);
+  gtk_widget_add_css_class (GTK_WIDGET (self), self->css_scope);
   self->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) ds_class_info_free);
   self->bound_items = g_ptr_array_new ();
   self->thumbnailer = ds_thumbnailer_new (96);
@@ -773,10 +784,10 @@ ds_label_page_init (DsLabelPage *self)
   factory = ds_label_page_grid_factory_new (self);
   gtk_grid_view_set_factory (self->grid, factory);
   g_object_unref (factory);
-  gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (g_object_ref (self->selection)));
+  gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (self->selection));
 
   self->filter_names = gtk_string_list_new (NULL);
-  gtk_drop_down_set_model (self->filter_dropdown, G_LIST_MODEL (g_object_ref (self->filter_names)));
+  gtk_drop_down_set_model (self->filter_dropdown, G_LIST_MODEL (self->filter_names));
 
   g_object_bind_property (self->mask_toggle, "active", self->view, "show-mask", G_BINDING_DEFAULT);
   update_counts (self);

@@ -97,8 +97,7 @@ pool_func (gpointer data,
 {
   g_autoptr(GTask) task = data;
 
-  load_worker (task, g_task_get_source_object (task), g_task_get_task_data (task),
-               g_task_get_cancellable (task));
+  load_worker (task, NULL, g_task_get_task_data (task), g_task_get_cancellable (task));
 }
 
 static int
@@ -163,7 +162,9 @@ ds_thumbnailer_load_async (DsThumbnailer       *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  /* no source object: the pool thread drops the task's last reference, and the thumbnailer
+   * must not be finalized there (its finalize waits for that very thread) */
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   LoadJob *job = g_new0 (LoadJob, 1);
   double scale = (double) self->size / MAX (MAX (width, height), 1);
 

@@ -18,8 +18,9 @@ guint          ds_thumbnailer_get_size     (DsThumbnailer       *self);
 /* Returns: (transfer none) (nullable): the cached thumbnail of image @id. */
 GdkTexture    *ds_thumbnailer_lookup       (DsThumbnailer       *self,
                                             gint64               id);
-/* Decodes @path (width × height pixels) into a thumbnail in a worker thread and caches it.
- * The callback runs on the calling thread's main context. */
+/* Decodes @path (width × height pixels) into a thumbnail in a worker thread; finish with
+ * ds_thumbnailer_load_finish() on the same thumbnailer, which caches it. The callback runs on
+ * the calling thread's main context; the caller keeps the thumbnailer alive until then. */
 void           ds_thumbnailer_load_async   (DsThumbnailer       *self,
                                             gint64               id,
                                             const char          *path,

@@ -22,7 +22,8 @@ chooser_response_cb (GtkNativeDialog *dialog,
   DsWindow *self = DS_WINDOW (user_data);
   ChosenFunc func = g_object_get_data (G_OBJECT (dialog), "ds-func");
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  /* the window may have been closed while the chooser was open */
+  if (response == GTK_RESPONSE_ACCEPT && self->label_page != NULL)
     {
       G_GNUC_BEGIN_IGNORE_DEPRECATIONS
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
@@ -284,7 +285,7 @@ import_files_response_cb (GtkNativeDialog *dialog,
 {
   DsWindow *self = DS_WINDOW (user_data);
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (response == GTK_RESPONSE_ACCEPT && self->label_page != NULL)
     {
       G_GNUC_BEGIN_IGNORE_DEPRECATIONS
       g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));

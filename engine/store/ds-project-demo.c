@@ -6,6 +6,7 @@
 #include "data/ds-demo.h"
 #include "store/ds-project-demo.h"
 #include "store/ds-project-import-private.h"
+#include "store/ds-store-files.h"
 
 char *
 ds_project_demo_folder (void)
@@ -41,6 +42,8 @@ ds_project_write_demo (const char        *folder,
   if (!ds_importer_start (&imp, project, "demo", progress, user_data, NULL, error))
     {
       ds_importer_clear (&imp);
+      g_clear_pointer (&project, ds_project_close);
+      ds_store_remove_tree (folder);
       return FALSE;
     }
   imp.source = DS_IMAGE_SOURCE_DEMO;
@@ -83,6 +86,11 @@ ds_project_write_demo (const char        *folder,
 
   ok = ds_importer_finish (&imp, ok, NULL, error);
   ds_importer_clear (&imp);
+  g_clear_pointer (&project, ds_project_close);
+
+  /* half a demo would be opened as if it were whole on the next start: none is better */
+  if (!ok)
+    ds_store_remove_tree (folder);
 
   return ok;
 }

@@ -23,7 +23,7 @@ char     *ds_project_demo_folder (void);
 
 /* Creates a project in @folder (which must not hold one yet) with the demo images of @seed,
  * every other image of each class labelled. @progress (nullable) reports each image and can
- * cancel; a cancelled or failed demo removes nothing, and what was written is consistent.
+ * cancel; a cancelled or failed demo removes @folder again, so the next start makes it anew.
  * Same seed, same project: images, masks and labels are identical on every machine. */
 gboolean  ds_project_write_demo  (const char        *folder,
                                   guint64            seed,

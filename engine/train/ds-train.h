@@ -57,7 +57,8 @@ typedef struct
  * result is appended to @history (nullable, DsEpochResult).
  * Fails with DS_ENGINE_ERROR_CANCELLED when the callback asks to stop (between two steps),
  * DS_ENGINE_ERROR_NOT_FINITE naming the epoch and step where the loss or a gradient stopped
- * being finite (the weights are left as they were before that step). */
+ * being finite (the weights are left as they were before that step; when it was the update
+ * that went wrong, the optimiser's moments have taken that step: resume from a checkpoint). */
 gboolean ds_train_classifier    (DsModel             *model,
                                  DsOptimizer         *opt,
                                  DsContext           *ctx,
