@@ -19,6 +19,7 @@
 
 #include "data/ds-png.h"
 #include "ds-error.h"
+#include "ds-file.h"
 
 /* No chunk we use (PLTE, tRNS, IDAT pieces) comes near this; it stops a huge zTXt or iCCP. */
 #define PNG_CHUNK_MALLOC_MAX (8 * 1024 * 1024)
@@ -32,7 +33,6 @@ typedef struct
   png_infop    info;
   guint8      *image;       /* (height, width, channels) as decoded */
   png_bytep   *rows;
-  guint8      *row;         /* one interleaved row when writing */
   guint        width, height, channels;
 } PngJob;
 
@@ -42,7 +42,6 @@ png_job_free (PngJob *job)
   g_free (job->message);
   g_free (job->image);
   g_free (job->rows);
-  g_free (job->row);
   if (job->fp != NULL)
     fclose (job->fp);
   g_free (job);
@@ -438,46 +437,57 @@ ds_png_load (const char  *path,
   return planes;
 }
 
-static gboolean
-png_encode (PngJob       *job,
-            const guint8 *pixels,
-            guint         c)
+GBytes *
+ds_png_encode (const guint8  *pixels,
+               guint          c,
+               guint          h,
+               guint          w,
+               GError       **error)
 {
-  png_structp png = job->png;
-  gsize plane = (gsize) job->width * job->height;
+  png_image image = { 0 };
+  g_autofree guint8 *interleaved = NULL;
+  g_autofree guint8 *buffer = NULL;
+  const guint8 *rows = pixels;
+  png_alloc_size_t size;
 
-  if (setjmp (png_jmpbuf (png)))
-    return FALSE;
+  g_return_val_if_fail (c == 1 || c == 3, NULL);
 
-  png_init_io (png, job->fp);
-  png_set_IHDR (png, job->info, job->width, job->height, 8,
-                c == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,
-                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_write_info (png, job->info);
-
-  for (guint y = 0; y < job->height; y++)
+  if (h == 0 || w == 0 || h > DS_PNG_MAX_SIDE || w > DS_PNG_MAX_SIDE)
     {
-      for (guint x = 0; x < job->width; x++)
-        for (guint k = 0; k < c; k++)
-          job->row[(gsize) x * c + k] = pixels[k * plane + (gsize) y * job->width + x];
-      png_write_row (png, job->row);
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "cannot write a %u×%u image (sides must be 1 to %u)", w, h, DS_PNG_MAX_SIDE);
+      return NULL;
     }
-  png_write_end (png, NULL);
 
-  return TRUE;
-}
+  image.version = PNG_IMAGE_VERSION;
+  image.width = w;
+  image.height = h;
+  image.format = c == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
 
-/* A rename is only durable once the folder entry is on disk too. */
-static void
-fsync_folder (const char *dir)
-{
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY, 0);
-
-  if (fd >= 0)
+  /* libpng's simplified API wants interleaved rows */
+  if (c == 3)
     {
-      fsync (fd);
-      close (fd);
+      gsize plane = (gsize) h * w;
+
+      interleaved = g_malloc (plane * 3);
+      for (gsize i = 0; i < plane; i++)
+        for (guint k = 0; k < 3; k++)
+          interleaved[i * 3 + k] = pixels[k * plane + i];
+      rows = interleaved;
     }
+
+  size = PNG_IMAGE_PNG_SIZE_MAX (image);
+  buffer = g_try_malloc (size);
+  if (buffer == NULL || !png_image_write_to_memory (&image, buffer, &size, 0, rows, 0, NULL))
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_NO_MEMORY,
+                   "cannot encode a %u×%u PNG: %s", w, h,
+                   buffer == NULL ? "out of memory" : image.message);
+      png_image_free (&image);
+      return NULL;
+    }
+
+  return g_bytes_new_take (g_steal_pointer (&buffer), size);
 }
 
 gboolean
@@ -488,83 +498,20 @@ ds_png_save (const char   *path,
              guint         w,
              GError      **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_path = NULL;
-  PngJob *job;
-  gboolean ok;
-  int fd;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (pixels != NULL, FALSE);
   g_return_val_if_fail (c == 1 || c == 3, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (h == 0 || w == 0 || h > DS_PNG_MAX_SIDE || w > DS_PNG_MAX_SIDE)
+  png = ds_png_encode (pixels, c, h, w, &local_error);
+  if (png == NULL)
     {
-      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   "%s: cannot write a %u×%u image (sides must be 1 to %u)",
-                   path, w, h, DS_PNG_MAX_SIDE);
+      g_set_error (error, DS_ENGINE_ERROR, local_error->code, "%s: %s", path, local_error->message);
       return FALSE;
     }
 
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_IO,
-                   "%s: cannot create a temporary file in %s: %s", path, dir, g_strerror (saved));
-      return FALSE;
-    }
-
-  job = g_new0 (PngJob, 1);
-  job->path = path;
-  job->width = w;
-  job->height = h;
-  job->row = g_malloc ((gsize) w * c);
-  job->fp = fdopen (fd, "wb");
-  if (job->fp == NULL)
-    close (fd);
-  else
-    job->png = png_create_write_struct (PNG_LIBPNG_VER_STRING, job, png_error_cb,
-                                        png_warning_cb);
-  if (job->png != NULL)
-    job->info = png_create_info_struct (job->png);
-
-  ok = job->info != NULL && png_encode (job, pixels, c);
-  png_destroy_write_struct (&job->png, &job->info);
-
-  if (ok && (fflush (job->fp) != 0 || fsync (fileno (job->fp)) != 0))
-    {
-      job->message = g_strdup (g_strerror (errno));
-      ok = FALSE;
-    }
-  if (job->fp != NULL && fclose (job->fp) != 0 && ok)
-    {
-      job->message = g_strdup (g_strerror (errno));
-      ok = FALSE;
-    }
-  job->fp = NULL;
-  if (ok && g_rename (tmp_path, path) != 0)
-    {
-      job->message = g_strdup_printf ("cannot rename the temporary file: %s",
-                                      g_strerror (errno));
-      ok = FALSE;
-    }
-
-  if (ok)
-    fsync_folder (dir);
-  else
-    {
-      g_unlink (tmp_path);
-      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_IO, "%s: cannot write: %s", path,
-                   job->message != NULL ? job->message : "out of memory");
-    }
-  png_job_free (job);
-
-  return ok;
+  return ds_file_write_atomic (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
 }

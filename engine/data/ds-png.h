@@ -24,7 +24,15 @@ guint8 *ds_png_load (const char  *path,
                      guint       *out_w,
                      GError     **error);
 
-/* Writes 8-bit (c, h, w) pixels, c = 1 or 3, atomically. */
+/* Encodes 8-bit (c, h, w) pixels, c = 1 or 3, as a PNG file's bytes in memory.
+ * Returns: (transfer full): the bytes, or NULL with @error. */
+GBytes  *ds_png_encode (const guint8 *pixels,
+                        guint         c,
+                        guint         h,
+                        guint         w,
+                        GError      **error);
+
+/* Writes 8-bit (c, h, w) pixels, c = 1 or 3, atomically (ds_file_write_atomic()). */
 gboolean ds_png_save (const char   *path,
                       const guint8 *pixels,
                       guint         c,

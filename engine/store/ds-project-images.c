@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "ds-error.h"
+#include "data/ds-png.h"
 #include "store/ds-project-private.h"
 #include "store/ds-store-files.h"
 
@@ -187,7 +188,7 @@ ds_project_add_image_pixels (DsProject      *project,
   if (!ds_project_check_writable (project, error))
     return 0;
 
-  png = ds_store_png_encode (pixels, c, h, w, error);
+  png = ds_png_encode (pixels, c, h, w, error);
   if (png == NULL)
     return 0;
   dir = g_build_filename (project->folder, DS_PROJECT_IMAGES_DIR,

@@ -378,7 +378,7 @@ write_pixels (DsImporter    *imp,
   g_autoptr(GBytes) png = NULL;
   const char *dir;
 
-  png = ds_store_png_encode (pixels, c, h, w, error);
+  png = ds_png_encode (pixels, c, h, w, error);
   if (png == NULL || (dir = ensure_dir (imp, rel_dir, error)) == NULL)
     return NULL;
   written = ds_store_write_new (dir, name, g_bytes_get_data (png, NULL), g_bytes_get_size (png),

@@ -329,52 +329,6 @@ ds_store_png_probe (const char  *path,
   return TRUE;
 }
 
-GBytes *
-ds_store_png_encode (const guint8  *pixels,
-                     guint          c,
-                     guint          h,
-                     guint          w,
-                     GError       **error)
-{
-  png_image image = { 0 };
-  g_autofree guint8 *interleaved = NULL;
-  g_autofree guint8 *buffer = NULL;
-  const guint8 *rows = pixels;
-  png_alloc_size_t size;
-
-  g_return_val_if_fail (c == 1 || c == 3, NULL);
-
-  image.version = PNG_IMAGE_VERSION;
-  image.width = w;
-  image.height = h;
-  image.format = c == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-
-  if (c == 3)
-    {
-      gsize plane = (gsize) h * w;
-
-      interleaved = g_malloc (plane * 3);
-      for (gsize i = 0; i < plane; i++)
-        for (guint k = 0; k < 3; k++)
-          interleaved[i * 3 + k] = pixels[k * plane + i];
-      rows = interleaved;
-    }
-
-  size = PNG_IMAGE_PNG_SIZE_MAX (image);
-  buffer = g_try_malloc (size);
-  if (buffer == NULL
-      || !png_image_write_to_memory (&image, buffer, &size, 0, rows, 0, NULL))
-    {
-      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_NO_MEMORY,
-                   "cannot encode a %u×%u PNG: %s", w, h,
-                   buffer == NULL ? "out of memory" : image.message);
-      png_image_free (&image);
-      return NULL;
-    }
-
-  return g_bytes_new_take (g_steal_pointer (&buffer), size);
-}
-
 char *
 ds_store_safe_name (const char *name)
 {

@@ -55,16 +55,6 @@ gboolean  ds_store_png_probe        (const char    *path,
                                      guint         *channels,
                                      GError       **error);
 
-/* Encodes 8-bit (c, h, w) pixels, c = 1 or 3, as PNG in memory.
- * (ds_png_save() fsyncs each file, too slow for 70,000 IDX images: this belongs in
- * data/ds-png.c as ds_png_encode() once that file can change.)
- * Returns: (transfer full): the file's bytes; NULL with @error. */
-GBytes   *ds_store_png_encode       (const guint8  *pixels,
-                                     guint          c,
-                                     guint          h,
-                                     guint          w,
-                                     GError       **error);
-
 /* A file or folder name made from @name: characters other than letters, digits, '.', '-' and
  * '_' become '_', at most 64 bytes, never empty, never starting with '.'.
  * Returns: (transfer full): the name. */
