@@ -12,10 +12,14 @@
  *   state      u64 n, n f32
  *   optimiser  u32 0, or u32 1 + u32 kind, f32 lr momentum beta1 beta2 eps weight_decay,
  *              u64 t, u64 n, then n f32 (m) and for Adam(W) n f32 (v)
+ *   metadata   (version 2) u32 count, then count pairs of str key, str value, keys sorted
  *   crc32      u32 of every byte before it
+ *
+ * Version 1 files (no metadata) are still read.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -23,10 +27,11 @@
 #include "ds-file.h"
 #include "nn/ds-model.h"
 
-#define MODEL_VERSION 1
+#define MODEL_VERSION 2
 #define MAX_FILE_SIZE ((gsize) 4 << 30)
 #define MAX_STRING    (1u << 20)
 #define MAX_CLASSES   65536
+#define MAX_METADATA  4096
 
 static const guint8 model_magic[8] = { 0x89, 'D', 'S', 'M', 0x0d, 0x0a, 0x1a, 0x0a };
 
@@ -64,6 +69,34 @@ put_str (GByteArray *buf,
 
   put_u32 (buf, (guint32) len);
   g_byte_array_append (buf, (const guint8 *) s, (guint) len);
+}
+
+static int
+sort_strings (const char * const *a,
+              const char * const *b)
+{
+  return strcmp (*a, *b);
+}
+
+static void
+put_metadata (GByteArray *buf,
+              GHashTable *metadata)
+{
+  g_autofree gpointer *keys = NULL;
+  guint n = 0;
+
+  if (metadata != NULL)
+    {
+      keys = g_hash_table_get_keys_as_array (metadata, &n);
+      /* sorted, so that the same model always gives the same bytes */
+      qsort (keys, n, sizeof (gpointer), (GCompareFunc) sort_strings);
+    }
+  put_u32 (buf, n);
+  for (guint i = 0; i < n; i++)
+    {
+      put_str (buf, keys[i]);
+      put_str (buf, g_hash_table_lookup (metadata, keys[i]));
+    }
 }
 
 gboolean
@@ -107,6 +140,8 @@ ds_model_save (const DsModel      *model,
       if (opt->v != NULL)
         put_floats (buf, opt->v, opt->n);
     }
+
+  put_metadata (buf, model->metadata);
 
   crc = (guint32) crc32 (0L, buf->data, buf->len);
   put_u32 (buf, crc);
@@ -336,6 +371,21 @@ ds_model_load (const char   *path,
           get_floats (&r, opt->m, opt->n, "optimiser moments");
           if (opt->v != NULL)
             get_floats (&r, opt->v, opt->n, "optimiser moments");
+        }
+    }
+  if (r.what == NULL && version >= 2)
+    {
+      guint32 n_meta = get_u32 (&r, "metadata count");
+
+      if (r.what == NULL && n_meta > MAX_METADATA)
+        return fail (error, path, "%u metadata entries is not plausible", n_meta), NULL;
+      for (guint i = 0; r.what == NULL && i < n_meta; i++)
+        {
+          g_autofree char *key = get_str (&r, "metadata");
+          g_autofree char *value = get_str (&r, "metadata");
+
+          if (r.what == NULL)
+            ds_model_set_metadata (model, key, value);
         }
     }
   if (r.what != NULL)

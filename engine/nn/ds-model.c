@@ -133,6 +133,7 @@ ds_model_free (DsModel *model)
   ds_floats_free (model->grads);
   ds_floats_free (model->state);
   g_strfreev (model->class_names);
+  g_clear_pointer (&model->metadata, g_hash_table_unref);
   g_free (model->preset);
   g_free (model->spec);
   g_free (model);
@@ -165,6 +166,31 @@ ds_model_set_preset (DsModel    *model,
 {
   g_free (model->preset);
   model->preset = g_strdup (preset);
+}
+
+void
+ds_model_set_metadata (DsModel    *model,
+                       const char *key,
+                       const char *value)
+{
+  g_return_if_fail (key != NULL);
+
+  if (value == NULL)
+    {
+      if (model->metadata != NULL)
+        g_hash_table_remove (model->metadata, key);
+      return;
+    }
+  if (model->metadata == NULL)
+    model->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (model->metadata, g_strdup (key), g_strdup (value));
+}
+
+const char *
+ds_model_get_metadata (const DsModel *model,
+                       const char    *key)
+{
+  return model->metadata != NULL ? g_hash_table_lookup (model->metadata, key) : NULL;
 }
 
 guint

@@ -36,6 +36,7 @@ typedef struct
   float          *grads;        /* (n_params) same layout */
   float          *state;        /* (n_state) batchnorm statistics */
   GStrv           class_names;  /* names of the outputs of a classifier; nullable */
+  GHashTable     *metadata;     /* string → string, saved with the model; nullable */
   DsTensor       *acts;         /* (n_layers) outputs of the last forward */
   DsTensor        dact[2];      /* gradients of activations, used in turn */
   const DsTensor *last_input;   /* input of the last forward, read by backward */
@@ -60,6 +61,14 @@ void            ds_model_set_class_names (DsModel       *model,
                                           const char * const *class_names);
 void            ds_model_set_preset    (DsModel         *model,
                                         const char      *preset);
+/* Text saved with the model: training state of a checkpoint ("train.*"), an anomaly model's
+ * thresholds, and so on. A NULL @value removes @key. */
+void            ds_model_set_metadata  (DsModel         *model,
+                                        const char      *key,
+                                        const char      *value);
+/* Returns: (nullable) (transfer none): the value of @key. */
+const char     *ds_model_get_metadata  (const DsModel   *model,
+                                        const char      *key);
 DsShape         ds_model_output_shape  (const DsModel   *model);
 guint           ds_model_n_layers      (const DsModel   *model);
 DsLayer        *ds_model_get_layer     (const DsModel   *model,

@@ -175,7 +175,9 @@ write_raw (const char   *path,
 {
   g_autoptr(GError) error = NULL;
 
-  /* no fsync: the damaged files are written by the thousand */
+  /* no fsync: the damaged files are written by the thousand. Without G_FILE_SET_CONTENTS_CONSISTENT
+   * GLib may write over the old file in place without truncating it: remove it first */
+  g_unlink (path);
   g_file_set_contents_full (path, (const char *) data, (gssize) len, G_FILE_SET_CONTENTS_NONE,
                             0644, &error);
   g_assert_no_error (error);
@@ -527,6 +529,63 @@ assert_patch_fails (const char   *path,
 }
 
 static void
+test_round_trip_metadata (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsModel) model = small_model (14);
+  g_autoptr(DsModel) loaded = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+
+  ds_model_set_metadata (model, "train.epoch", "3");
+  ds_model_set_metadata (model, "anomaly.score", "top-k 1%");
+  ds_model_set_metadata (model, "gone", "x");
+  ds_model_set_metadata (model, "gone", NULL);
+  save (model, NULL, f->path);
+  first = read_bytes (f->path);
+  loaded = ds_model_load (f->path, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_model (model, loaded);
+  g_assert_cmpstr (ds_model_get_metadata (loaded, "train.epoch"), ==, "3");
+  g_assert_cmpstr (ds_model_get_metadata (loaded, "anomaly.score"), ==, "top-k 1%");
+  g_assert_null (ds_model_get_metadata (loaded, "gone"));
+  g_assert_cmpuint (g_hash_table_size (loaded->metadata), ==, 2);
+
+  /* keys are written sorted: saving what was loaded gives the same bytes */
+  save (loaded, NULL, f->path);
+  second = read_bytes (f->path);
+  g_assert_true (g_bytes_equal (first, second));
+}
+
+/* A version 1 file (before metadata) still loads. */
+static void
+test_load_version_1 (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsModel) model = small_model (15);
+  g_autoptr(DsModel) loaded = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree guint8 *copy = NULL;
+  const guint8 *full;
+  gsize len;
+
+  save (model, NULL, f->path);
+  bytes = read_bytes (f->path);
+  full = g_bytes_get_data (bytes, &len);
+  g_assert_cmpuint (get_u32 (full + len - 8), ==, 0);   /* no metadata */
+  /* drop the metadata count, say version 1 */
+  copy = g_memdup2 (full, len - 4);
+  put_u32 (copy + 8, 1);
+  write_with_crc (f->path, copy, len - 4);
+  loaded = ds_model_load (f->path, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_model (model, loaded);
+  g_assert_null (loaded->metadata);
+}
+
+static void
 test_load_newer_version (Fixture       *f,
                          gconstpointer  data)
 {
@@ -538,9 +597,9 @@ test_load_newer_version (Fixture       *f,
   save (model, NULL, f->path);
   bytes = read_bytes (f->path);
   full = g_bytes_get_data (bytes, &len);
-  g_assert_cmpuint (get_u32 (full + 8), ==, 1);
+  g_assert_cmpuint (get_u32 (full + 8), ==, 2);
 
-  assert_patch_fails (f->path, full, len, 8, 4, 2, DS_ENGINE_ERROR_VERSION, NULL, "version 2");
+  assert_patch_fails (f->path, full, len, 8, 4, 3, DS_ENGINE_ERROR_VERSION, NULL, "version 3");
   assert_patch_fails (f->path, full, len, 8, 4, G_MAXUINT32, DS_ENGINE_ERROR_VERSION, NULL,
                       "version 2^32 - 1");
   assert_patch_fails (f->path, full, len, 8, 4, 0, DS_ENGINE_ERROR_FORMAT, NULL, "version 0");
@@ -573,7 +632,7 @@ test_load_inconsistent (Fixture       *f,
   g_assert_cmpuint (get_u32 (full + l.params), ==, 51);
   g_assert_cmpuint (get_u32 (full + l.state), ==, 4);
   g_assert_cmpuint (get_u32 (full + l.opt), ==, 1);
-  g_assert_cmpuint (l.opt + 4 + 4 + 6 * 4 + 8 + 8 + 2 * 4 * 51 + 4, ==, len);
+  g_assert_cmpuint (l.opt + 4 + 4 + 6 * 4 + 8 + 8 + 2 * 4 * 51 + 4 + 4, ==, len);   /* + metadata count */
 
   assert_patch_fails (p, full, len, l.params, 8, 52, DS_ENGINE_ERROR_FORMAT, "parameters",
                       "parameter count + 1");
@@ -643,8 +702,21 @@ test_load_inconsistent (Fixture       *f,
   write_with_crc (p, copy, len + 4);
   assert_load_fails (p, DS_ENGINE_ERROR_FORMAT, NULL, "trailing bytes");
 
-  /* the last moment missing */
+  /* the metadata count missing */
   write_with_crc (p, copy, len - 4);
+  assert_load_fails (p, DS_ENGINE_ERROR_FORMAT, NULL, "metadata count missing");
+
+  /* a metadata count without its entries */
+  memcpy (copy, full, len);
+  put_u32 (copy + len - 8, 3);
+  write_with_crc (p, copy, len);
+  assert_load_fails (p, DS_ENGINE_ERROR_FORMAT, "metadata", "metadata entries missing");
+  put_u32 (copy + len - 8, 1000000);
+  write_with_crc (p, copy, len);
+  assert_load_fails (p, DS_ENGINE_ERROR_FORMAT, "metadata", "a million metadata entries");
+
+  /* the last moment missing */
+  write_with_crc (p, copy, len - 8);
   assert_load_fails (p, DS_ENGINE_ERROR_FORMAT, NULL, "last float missing");
 
   /* only the magic, the version and a checksum */
@@ -721,6 +793,8 @@ main (int    argc,
   ADD ("/engine/model-file/round-trip/sgd", test_round_trip_sgd);
   ADD ("/engine/model-file/round-trip/adamw", test_round_trip_adamw);
   ADD ("/engine/model-file/round-trip/bare", test_round_trip_bare);
+  ADD ("/engine/model-file/round-trip/metadata", test_round_trip_metadata);
+  ADD ("/engine/model-file/version-1", test_load_version_1);
   ADD ("/engine/model-file/missing", test_load_missing);
   ADD ("/engine/model-file/empty", test_load_empty);
   ADD ("/engine/model-file/wrong-magic", test_load_wrong_magic);
