@@ -208,8 +208,8 @@ cli_train (int    argc,
   fflush (stdout);
 
   ds_context_set_progress (ctx, train_progress_cb, &display);
-  if (!ds_train_classifier (model, opt, ctx, &train_set, n_val > 0 ? &val_set : NULL, &config,
-                            history, &error))
+  if (!ds_train_model (model, opt, ctx, &train_set, n_val > 0 ? &val_set : NULL, &config, NULL,
+                       history, &error))
     {
       if (display.tty)
         printf ("\n");

@@ -21,6 +21,8 @@ typedef enum
   DS_PROGRESS_EVALUATE,    /* inference over a data set, @step of @n_steps batches */
 } DsProgressKind;
 
+typedef struct _DsConfusion DsConfusion;
+
 typedef struct
 {
   DsProgressKind kind;
@@ -37,6 +39,7 @@ typedef struct
   double  epoch_seconds;   /* the epoch's training steps, validation excluded */
   double  val_loss;        /* NAN when there is no validation set */
   double  val_accuracy;
+  const DsConfusion *val_confusion;  /* a classifier's on the validation set, or NULL */
 } DsProgress;
 
 /* Return FALSE to stop the run; the engine then fails with DS_ENGINE_ERROR_CANCELLED. */

@@ -8,11 +8,12 @@
 
 G_BEGIN_DECLS
 
-typedef struct
+struct _DsConfusion
 {
   guint    n_classes;
   guint64 *counts;   /* (n_classes, n_classes): row = true class, column = predicted */
-} DsConfusion;
+};
+typedef struct _DsConfusion DsConfusion;
 
 typedef struct
 {

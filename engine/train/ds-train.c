@@ -84,9 +84,10 @@ cancelled (GError **error)
 /* One batch split over the workers: each runs its slice and leaves its results here. */
 typedef struct
 {
+  DsObjective     objective;
   const DsTensor *x;            /* (B, C, H, W) the whole batch */
   const gint32   *labels;       /* (B) */
-  guint           n_labelled;   /* in the whole batch */
+  guint           n_labelled;   /* in the whole batch: every sample when reconstructing */
   guint           k;            /* classes */
   GPtrArray      *dlogits;      /* (n_workers) DsTensor */
   double         *loss_sums;    /* (n_workers) loss × labelled samples of each slice */
@@ -106,12 +107,16 @@ batch_slice (const DsTensor *x,
   return view;
 }
 
+/* Samples that count towards the loss: labelled ones, or every one when reconstructing. */
 static guint
 count_labelled (const gint32 *labels,
                 guint         n,
                 guint         k)
 {
   guint count = 0;
+
+  if (k == 0)
+    return n;
 
   for (guint i = 0; i < n; i++)
     count += labels[i] >= 0 && (guint) labels[i] < k;
@@ -136,7 +141,10 @@ train_slice (DsModel  *replica,
   float scale;
 
   logits = ds_model_forward (replica, &x, TRUE, rng);
-  loss = ds_loss_softmax_cross_entropy (logits, job->labels + start, dlogits, NULL);
+  if (job->objective == DS_OBJECTIVE_RECONSTRUCT)
+    loss = ds_loss_mse (logits, &x, dlogits);
+  else
+    loss = ds_loss_softmax_cross_entropy (logits, job->labels + start, dlogits, NULL);
   /* the loss gives the slice's mean; the step wants the whole batch's */
   scale = job->n_labelled > 0 ? (float) labelled / (float) job->n_labelled : 0.0f;
   for (gsize i = 0; i < ds_tensor_size (dlogits); i++)
@@ -160,8 +168,13 @@ evaluate_slice (DsModel  *replica,
   const DsTensor *logits;
   double loss;
 
-  probs.data = job->probs + (gsize) start * job->k;
   logits = ds_model_forward (replica, &x, FALSE, NULL);
+  if (job->objective == DS_OBJECTIVE_RECONSTRUCT)
+    {
+      job->loss_sums[index] = ds_loss_mse (logits, &x, NULL) * count;
+      return;
+    }
+  probs.data = job->probs + (gsize) start * job->k;
   /* @probs is a view: the loss only writes within its shape */
   probs.capacity = ds_tensor_size (&probs);
   loss = ds_loss_softmax_cross_entropy (logits, job->labels + start, NULL, &probs);
@@ -222,15 +235,18 @@ job_loss (const BatchJob *job,
   return job->n_labelled > 0 ? sum / job->n_labelled : 0.0;
 }
 
-gboolean
-ds_evaluate_classifier (DsModel         *model,
-                        DsContext       *ctx,
-                        const DsSubset  *set,
-                        guint            batch_size,
-                        DsConfusion     *cm,
-                        double          *loss,
-                        float           *probs,
-                        GError         **error)
+/* Runs @model over @set in evaluation mode for @objective: the mean loss, and for a
+ * classifier the confusion matrix and the softmax of every sample. */
+static gboolean
+evaluate (DsModel         *model,
+          DsContext       *ctx,
+          const DsSubset  *set,
+          guint            batch_size,
+          DsObjective      objective,
+          DsConfusion     *cm,
+          double          *loss,
+          float           *probs,
+          GError         **error)
 {
   g_autoptr(DsTensor) x = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
   g_autoptr(DsWorkers) workers = NULL;
@@ -239,9 +255,10 @@ ds_evaluate_classifier (DsModel         *model,
   g_autofree double *loss_sums = NULL;
   g_autofree float *batch_probs = NULL;
   DsShape out_shape = ds_model_output_shape (model);
-  guint k = (guint) ds_shape_sample_size (&out_shape);
+  gboolean classify = objective == DS_OBJECTIVE_CLASSIFY;
+  guint k = classify ? (guint) ds_shape_sample_size (&out_shape) : 0;
   guint64 n_steps = (set->n + batch_size - 1) / MAX (batch_size, 1);
-  BatchJob job = { .labels = labels, .k = k };
+  BatchJob job = { .objective = objective, .labels = labels, .k = k };
   double loss_sum = 0.0;
   guint64 labelled = 0;
 
@@ -251,7 +268,7 @@ ds_evaluate_classifier (DsModel         *model,
   if (workers == NULL)
     return FALSE;
   loss_sums = g_new0 (double, ds_workers_get_n (workers));
-  batch_probs = g_new (float, (gsize) batch_size * k);
+  batch_probs = g_new (float, (gsize) batch_size * MAX (k, 1));
   job.x = x;
   job.loss_sums = loss_sums;
   job.probs = batch_probs;
@@ -273,10 +290,10 @@ ds_evaluate_classifier (DsModel         *model,
       memset (loss_sums, 0, ds_workers_get_n (workers) * sizeof (double));
       ds_workers_run (workers, count, NULL, evaluate_slice, &job);
 
-      if (cm != NULL)
+      if (cm != NULL && classify)
         for (guint i = 0; i < count; i++)
           ds_confusion_add (cm, labels[i], (gint32) ds_argmax (batch_probs + (gsize) i * k, k));
-      if (probs != NULL)
+      if (probs != NULL && classify)
         memcpy (probs + (gsize) start * k, batch_probs, (gsize) count * k * sizeof (float));
       loss_sum += job_loss (&job, ds_workers_get_n (workers)) * job.n_labelled;
       labelled += job.n_labelled;
@@ -291,58 +308,61 @@ ds_evaluate_classifier (DsModel         *model,
   return TRUE;
 }
 
-/* Validation loss and accuracy of one epoch; NAN for both without a validation set. */
+gboolean
+ds_evaluate_classifier (DsModel         *model,
+                        DsContext       *ctx,
+                        const DsSubset  *set,
+                        guint            batch_size,
+                        DsConfusion     *cm,
+                        double          *loss,
+                        float           *probs,
+                        GError         **error)
+{
+  return evaluate (model, ctx, set, batch_size, DS_OBJECTIVE_CLASSIFY, cm, loss, probs, error);
+}
+
+gboolean
+ds_evaluate_reconstruction (DsModel         *model,
+                            DsContext       *ctx,
+                            const DsSubset  *set,
+                            guint            batch_size,
+                            double          *loss,
+                            GError         **error)
+{
+  return evaluate (model, ctx, set, batch_size, DS_OBJECTIVE_RECONSTRUCT, NULL, loss, NULL, error);
+}
+
+/* Validation loss of one epoch, and for a classifier its confusion matrix (@cm, reset here). */
 static gboolean
 validate (DsModel         *model,
           DsContext       *ctx,
           const DsSubset  *val,
           guint            batch_size,
+          DsObjective      objective,
+          DsConfusion     *cm,
           double          *loss,
-          double          *accuracy,
           GError         **error)
 {
-  g_autoptr(DsConfusion) cm = NULL;
-
   *loss = NAN;
-  *accuracy = NAN;
   if (val == NULL || val->n == 0)
     return TRUE;
+  if (cm != NULL)
+    ds_confusion_reset (cm);
 
-  cm = ds_confusion_new ((guint) ds_model_output_shape (model).c);
   /* larger batches than training: evaluation keeps no activations for backward */
-  if (!ds_evaluate_classifier (model, ctx, val, MAX (batch_size, 256), cm, loss, NULL, error))
-    return FALSE;
-  *accuracy = ds_confusion_accuracy (cm);
-
-  return TRUE;
+  return evaluate (model, ctx, val, MAX (batch_size, 256), objective, cm, loss, NULL, error);
 }
 
 static gboolean
-run_epochs (DsModel              *model,
-                     DsOptimizer          *opt,
-                     DsContext            *ctx,
-                     const DsSubset       *train,
-                     const DsSubset       *val,
-                     const DsTrainConfig  *config,
-                     GArray               *history,
-                     GError              **error)
+check_arguments (DsModel              *model,
+                 DsOptimizer          *opt,
+                 const DsSubset       *train,
+                 const DsTrainConfig  *config,
+                 GError              **error)
 {
-  g_autoptr(DsTensor) x = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
-  g_autoptr(DsWorkers) workers = NULL;
-  g_autoptr(GPtrArray) dlogits = g_ptr_array_new_with_free_func ((GDestroyNotify) ds_tensor_free);
-  g_autofree double *loss_sums = NULL;
-  g_autofree guint32 *order = subset_indices (train);
-  g_autofree gint32 *labels = NULL;
-  g_autofree float *saved = NULL;
-  DsRng *rng = ds_context_get_rng (ctx);
-  guint batch_size = config->batch_size;
-  guint64 n_steps, global_step = 0;
-  gint64 run_start = g_get_monotonic_time ();
-  double best_val = INFINITY;
-  guint since_best = 0;
-  float base_lr = opt->lr;
+  DsShape out = ds_model_output_shape (model);
 
-  if (batch_size == 0 || config->epochs == 0)
+  if (config->batch_size == 0 || config->epochs == 0)
     {
       g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
                    "batch size and epochs must be at least 1");
@@ -351,7 +371,8 @@ run_epochs (DsModel              *model,
   if (train->n == 0)
     {
       g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   "there are no labelled training images");
+                   "there are no %straining images",
+                   config->objective == DS_OBJECTIVE_CLASSIFY ? "labelled " : "");
       return FALSE;
     }
   if (opt->n != model->n_params)
@@ -360,6 +381,47 @@ run_epochs (DsModel              *model,
                    "the optimiser was made for another model");
       return FALSE;
     }
+  if (config->objective == DS_OBJECTIVE_RECONSTRUCT &&
+      (out.c != model->input.c || out.h != model->input.h || out.w != model->input.w))
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "a reconstruction needs an output of the input's shape %u×%u×%u, not %u×%u×%u",
+                   model->input.c, model->input.h, model->input.w, out.c, out.h, out.w);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+run_epochs (DsModel              *model,
+            DsOptimizer          *opt,
+            DsContext            *ctx,
+            const DsSubset       *train,
+            const DsSubset       *val,
+            const DsTrainConfig  *config,
+            DsTrainState         *state,
+            GArray               *history,
+            GError              **error)
+{
+  g_autoptr(DsTensor) x = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
+  g_autoptr(DsWorkers) workers = NULL;
+  g_autoptr(GPtrArray) dlogits = g_ptr_array_new_with_free_func ((GDestroyNotify) ds_tensor_free);
+  g_autoptr(DsConfusion) cm = NULL;
+  g_autofree double *loss_sums = NULL;
+  g_autofree guint32 *order = NULL;
+  g_autofree gint32 *labels = NULL;
+  g_autofree float *saved = NULL;
+  DsRng *rng = ds_context_get_rng (ctx);
+  gboolean classify = config->objective == DS_OBJECTIVE_CLASSIFY;
+  guint k = classify ? (guint) ds_model_output_shape (model).c : 0;
+  guint batch_size = config->batch_size;
+  guint64 n_steps, steps_at_start = state->global_step;
+  gint64 run_start = g_get_monotonic_time ();
+  float base_lr = opt->lr;
+
+  if (!check_arguments (model, opt, train, config, error))
+    return FALSE;
 
   workers = ds_workers_new (model, ds_context_get_n_threads (ctx), error);
   if (workers == NULL)
@@ -371,28 +433,39 @@ run_epochs (DsModel              *model,
   /* a copy of the weights before each step, so a non-finite step can be undone */
   saved = g_new (float, MAX (model->n_params, 1));
   n_steps = (train->n + batch_size - 1) / batch_size;
+  if (classify)
+    cm = ds_confusion_new (k);
 
-  for (guint epoch = 1; epoch <= config->epochs; epoch++)
+  for (guint epoch = state->epochs_done + 1; epoch <= config->epochs; epoch++)
     {
       gint64 epoch_start = g_get_monotonic_time ();
       double loss_sum = 0.0;
       DsEpochResult result = { .epoch = epoch };
       DsProgress progress = { .epoch = epoch, .n_epochs = config->epochs, .n_steps = n_steps };
+      guint64 run_steps = (guint64) config->epochs * n_steps;
 
+      /* each epoch's order depends on the generator alone, so a resumed run draws the same */
+      g_clear_pointer (&order, g_free);
+      order = subset_indices (train);
       ds_rng_shuffle (rng, order, train->n);
 
       for (guint64 step = 1; step <= n_steps; step++)
         {
           guint start = (guint) ((step - 1) * batch_size);
           guint count = MIN (batch_size, train->n - start);
-          BatchJob job = { .x = x, .labels = labels, .dlogits = dlogits, .loss_sums = loss_sums };
+          BatchJob job = {
+            .objective = config->objective,
+            .x = x,
+            .labels = labels,
+            .k = k,
+            .dlogits = dlogits,
+            .loss_sums = loss_sums,
+          };
           UpdateJob update = { .workers = workers, .model = model, .opt = opt, .saved = saved };
           double loss, elapsed;
 
-          global_step++;
           ds_dataset_fill_batch (train->data, order + start, count, &config->augment, rng, x, labels);
-          job.k = (guint) ds_model_output_shape (model).c;
-          job.n_labelled = count_labelled (labels, count, job.k);
+          job.n_labelled = count_labelled (labels, count, k);
           ds_workers_run (workers, count, rng, train_slice, &job);
           ds_workers_merge_state (workers);
           loss = job_loss (&job, ds_workers_get_n (workers));
@@ -411,8 +484,7 @@ run_epochs (DsModel              *model,
                            epoch, step);
               return FALSE;
             }
-          opt->lr = scheduled_lr (config->lr_schedule, base_lr, global_step - 1,
-                                  (guint64) config->epochs * n_steps);
+          opt->lr = scheduled_lr (config->lr_schedule, base_lr, state->global_step, run_steps);
           ds_optimizer_begin_step (opt);
           ds_workers_run_range (workers, model->n_params, update_range, &update);
           if (!update.ok)
@@ -425,17 +497,18 @@ run_epochs (DsModel              *model,
               return FALSE;
             }
 
+          state->global_step++;
           loss_sum += loss;
           elapsed = (g_get_monotonic_time () - run_start) / 1e6;
           progress.kind = DS_PROGRESS_STEP;
           progress.step = step;
-          progress.global_step = global_step;
+          progress.global_step = state->global_step;
           progress.loss = loss;
           progress.elapsed_seconds = elapsed;
           progress.items_per_second =
             ((step - 1) * batch_size + count) / MAX ((g_get_monotonic_time () - epoch_start) / 1e6, 1e-9);
           progress.eta_seconds =
-            elapsed / global_step * ((guint64) config->epochs * n_steps - global_step);
+            elapsed / (state->global_step - steps_at_start) * (run_steps - state->global_step);
           progress.val_loss = NAN;
           progress.val_accuracy = NAN;
           if (!ds_context_report (ctx, &progress))
@@ -445,51 +518,62 @@ run_epochs (DsModel              *model,
       result.seconds = (g_get_monotonic_time () - epoch_start) / 1e6;
       result.train_loss = loss_sum / n_steps;
       result.items_per_second = train->n / MAX (result.seconds, 1e-9);
-      if (!validate (model, ctx, val, batch_size, &result.val_loss, &result.val_accuracy, error))
+      if (!validate (model, ctx, val, batch_size, config->objective, cm, &result.val_loss, error))
         return FALSE;
+      result.val_accuracy = cm != NULL && isfinite (result.val_loss) ? ds_confusion_accuracy (cm) : NAN;
       if (history != NULL)
         g_array_append_val (history, result);
+
+      state->epochs_done = epoch;
+      if (isfinite (result.val_loss))
+        {
+          if (result.val_loss < state->best_val_loss)
+            {
+              state->best_val_loss = result.val_loss;
+              state->epochs_since_best = 0;
+            }
+          else
+            state->epochs_since_best++;
+        }
+      state->stopped_early = config->patience > 0 && state->epochs_since_best >= config->patience;
 
       progress.kind = DS_PROGRESS_EPOCH;
       progress.loss = result.train_loss;
       progress.epoch_seconds = result.seconds;
       progress.items_per_second = result.items_per_second;
       progress.elapsed_seconds = (g_get_monotonic_time () - run_start) / 1e6;
-      progress.eta_seconds = progress.elapsed_seconds / epoch * (config->epochs - epoch);
+      progress.eta_seconds = progress.elapsed_seconds / (state->global_step - steps_at_start)
+                             * (run_steps - state->global_step);
       progress.val_loss = result.val_loss;
       progress.val_accuracy = result.val_accuracy;
+      progress.val_confusion = isfinite (result.val_loss) ? cm : NULL;
       if (!ds_context_report (ctx, &progress))
         return cancelled (error);
 
-      if (config->patience > 0 && isfinite (result.val_loss))
-        {
-          if (result.val_loss < best_val)
-            {
-              best_val = result.val_loss;
-              since_best = 0;
-            }
-          else if (++since_best >= config->patience)
-            break;
-        }
+      if (state->stopped_early)
+        break;
     }
 
   return TRUE;
 }
 
 gboolean
-ds_train_classifier (DsModel              *model,
-                     DsOptimizer          *opt,
-                     DsContext            *ctx,
-                     const DsSubset       *train,
-                     const DsSubset       *val,
-                     const DsTrainConfig  *config,
-                     GArray               *history,
-                     GError              **error)
+ds_train_model (DsModel              *model,
+                DsOptimizer          *opt,
+                DsContext            *ctx,
+                const DsSubset       *train,
+                const DsSubset       *val,
+                const DsTrainConfig  *config,
+                DsTrainState         *state,
+                GArray               *history,
+                GError              **error)
 {
+  DsTrainState fresh = DS_TRAIN_STATE_INIT;
   /* the schedule moves opt->lr step by step; the optimiser keeps its base rate afterwards so
    * that a saved model resumes with it */
   float base_lr = opt->lr;
-  gboolean ok = run_epochs (model, opt, ctx, train, val, config, history, error);
+  gboolean ok = run_epochs (model, opt, ctx, train, val, config, state != NULL ? state : &fresh,
+                            history, error);
 
   opt->lr = base_lr;
 

@@ -20,14 +20,35 @@ typedef enum
   DS_LR_COSINE,              /* from the optimiser's rate down to 0 over the run, per step */
 } DsLrSchedule;
 
+typedef enum
+{
+  DS_OBJECTIVE_CLASSIFY,     /* softmax cross-entropy against the labels */
+  DS_OBJECTIVE_RECONSTRUCT,  /* mean squared error between the output and the input itself */
+} DsObjective;
+
 typedef struct
 {
+  DsObjective  objective;
   guint        epochs;
   guint        batch_size;
   DsAugment    augment;
   DsLrSchedule lr_schedule;
   guint        patience;     /* stop after this many epochs without a better validation loss; 0: never */
 } DsTrainConfig;
+
+/* Where a run stands between two epochs: saved with a checkpoint so that a run resumes where
+ * it stopped. Together with the context's generator (also saved) it fixes the rest of the run,
+ * so a resumed run ends with the same weights as one that was never interrupted. */
+typedef struct
+{
+  guint   epochs_done;       /* training continues with epoch epochs_done + 1 */
+  guint64 global_step;       /* optimiser steps taken; the learning-rate schedule follows it */
+  double  best_val_loss;     /* INFINITY until a validation loss is known */
+  guint   epochs_since_best; /* for early stopping */
+  gboolean stopped_early;    /* patience ran out */
+} DsTrainState;
+
+#define DS_TRAIN_STATE_INIT ((DsTrainState) { 0, 0, INFINITY, 0, FALSE })
 
 const char *ds_lr_schedule_to_string   (DsLrSchedule  schedule);
 gboolean    ds_lr_schedule_from_string (const char   *name,
@@ -51,20 +72,27 @@ typedef struct
   guint            n;
 } DsSubset;
 
-/* Trains @model (already initialised or loaded) on @train with softmax cross-entropy and @opt,
+/* Trains @model (already initialised or loaded) on @train for @config's objective with @opt,
  * shuffling with the context's generator every epoch and evaluating on @val (nullable) after
- * each. Progress goes to the context's callback after every step and epoch; each epoch's
- * result is appended to @history (nullable, DsEpochResult).
+ * each. A reconstruction objective needs a model whose output has the input's shape; labels
+ * are then ignored and the validation accuracy is NAN.
+ * @state (nullable) says where to start (DS_TRAIN_STATE_INIT for a new run) and is kept up to
+ * date: when the context's callback sees DS_PROGRESS_EPOCH, @state already counts that epoch,
+ * which is the moment to write a checkpoint. Training stops after config->epochs in all, so a
+ * resumed run does the epochs that were left.
+ * Progress goes to the context's callback after every step and epoch; each epoch's result is
+ * appended to @history (nullable, DsEpochResult).
  * Fails with DS_ENGINE_ERROR_CANCELLED when the callback asks to stop (between two steps),
  * DS_ENGINE_ERROR_NOT_FINITE naming the epoch and step where the loss or a gradient stopped
  * being finite (the weights are left as they were before that step; when it was the update
  * that went wrong, the optimiser's moments have taken that step: resume from a checkpoint). */
-gboolean ds_train_classifier    (DsModel             *model,
+gboolean ds_train_model         (DsModel             *model,
                                  DsOptimizer         *opt,
                                  DsContext           *ctx,
                                  const DsSubset      *train,
                                  const DsSubset      *val,
                                  const DsTrainConfig *config,
+                                 DsTrainState        *state,
                                  GArray              *history,
                                  GError             **error);
 
@@ -80,5 +108,13 @@ gboolean ds_evaluate_classifier (DsModel             *model,
                                  double              *loss,
                                  float               *probs,
                                  GError             **error);
+
+/* The mean squared reconstruction error of @model over @set, in evaluation mode. */
+gboolean ds_evaluate_reconstruction (DsModel         *model,
+                                     DsContext       *ctx,
+                                     const DsSubset  *set,
+                                     guint            batch_size,
+                                     double          *loss,
+                                     GError         **error);
 
 G_END_DECLS

@@ -31,7 +31,7 @@ train_params (guint64  seed,
   DsSubset set = { data, NULL, data->n };
   DsSubset val = { val_data, NULL, val_data->n };
 
-  g_assert_true (ds_train_classifier (model, opt, ctx, &set, &val, &config, NULL, &error));
+  g_assert_true (ds_train_model (model, opt, ctx, &set, &val, &config, NULL, NULL, &error));
   g_assert_no_error (error);
   *n_params = model->n_params;
 
@@ -73,7 +73,7 @@ one_epoch (guint  n,
   DsTrainConfig config = { .epochs = 1, .batch_size = 16 };
   DsSubset set = { data, NULL, n };
 
-  g_assert_true (ds_train_classifier (model, opt, ctx, &set, NULL, &config, NULL, &error));
+  g_assert_true (ds_train_model (model, opt, ctx, &set, NULL, &config, NULL, NULL, &error));
   g_assert_no_error (error);
   *n_params = model->n_params;
 

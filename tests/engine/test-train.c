@@ -24,6 +24,9 @@ typedef struct
   guint64  poison_at;    /* set a parameter to NaN at this global step */
   gsize    poison_index; /* which one */
   DsModel *model;
+  /* the last epoch's validation confusion matrix, read while it is alive */
+  guint64  confusion_total;
+  double   confusion_accuracy;
 } Recorder;
 
 static gboolean
@@ -33,6 +36,11 @@ record_cb (const DsProgress *p,
   Recorder *r = user_data;
 
   g_array_append_val (r->events, *p);
+  if (p->kind == DS_PROGRESS_EPOCH && p->val_confusion != NULL)
+    {
+      r->confusion_total = ds_confusion_total (p->val_confusion);
+      r->confusion_accuracy = ds_confusion_accuracy (p->val_confusion);
+    }
   if (p->kind == DS_PROGRESS_STEP && r->poison_at > 0 && p->global_step == r->poison_at)
     r->model->params[r->poison_index] = NAN;
   if (p->kind == DS_PROGRESS_STEP && r->stop_at > 0 && p->global_step == r->stop_at)
@@ -138,8 +146,8 @@ run_fails (Run     *run,
   DsTrainConfig config = { .epochs = epochs, .batch_size = 16 };
   DsSubset set = { run->data, NULL, run->data->n };
 
-  g_assert_false (ds_train_classifier (run->model, run->opt, run->ctx, &set, NULL, &config,
-                                       run->history, error));
+  g_assert_false (ds_train_model (run->model, run->opt, run->ctx, &set, NULL, &config, NULL,
+                                  run->history, error));
   g_assert_error (*error, DS_ENGINE_ERROR, code);
 }
 
@@ -197,7 +205,7 @@ test_learns (void)
   val_set = (DsSubset) { data, val_idx, n_val };
 
   g_assert_cmpfloat (accuracy_on (model, test), <, 0.6);
-  g_assert_true (ds_train_classifier (model, opt, ctx, &train_set, &val_set, &config, history,
+  g_assert_true (ds_train_model (model, opt, ctx, &train_set, &val_set, &config, NULL, history,
                                       &error));
   g_assert_no_error (error);
 
@@ -231,8 +239,8 @@ test_progress_order (void)
   guint64 step_in_epoch = 0;
   double last_elapsed = 0.0;
 
-  g_assert_true (ds_train_classifier (run->model, run->opt, run->ctx, &train_set, &val_set,
-                                      &config, history, &error));
+  g_assert_true (ds_train_model (run->model, run->opt, run->ctx, &train_set, &val_set,
+                                 &config, NULL, history, &error));
   g_assert_no_error (error);
 
   for (guint i = 0; i < r->events->len; i++)
@@ -519,8 +527,8 @@ test_invalid_config (void)
     {
       g_autoptr(GError) error = NULL;
 
-      g_assert_false (ds_train_classifier (run->model, cases[i].opt, run->ctx, cases[i].set, NULL,
-                                           &cases[i].config, NULL, &error));
+      g_assert_false (ds_train_model (run->model, cases[i].opt, run->ctx, cases[i].set, NULL,
+                                      &cases[i].config, NULL, NULL, &error));
       g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT);
     }
 }
@@ -617,7 +625,7 @@ test_save_load_evaluate (void)
 
   g_assert_no_error (error);
   ds_model_set_class_names (model, (const char * const *) data->class_names);
-  g_assert_true (ds_train_classifier (model, opt, ctx, &set, NULL, &config, NULL, &error));
+  g_assert_true (ds_train_model (model, opt, ctx, &set, NULL, &config, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (ds_model_save (model, opt, path, &error));
   g_assert_no_error (error);
@@ -638,6 +646,132 @@ test_save_load_evaluate (void)
                                (const char * const *) data->class_names));
 }
 
+/* Stopped after an epoch and resumed from its state, a run ends where an uninterrupted one
+ * does, to the bit. (test-run.c does the same through checkpoint files.) */
+static void
+test_resume (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Run) whole = run_new (dropout_spec, 90, 2, DS_OPTIM_ADAM, 0.01f);
+  g_autoptr(Run) parts = run_new (dropout_spec, 90, 2, DS_OPTIM_ADAM, 0.01f);
+  g_autoptr(DsDataset) val_data = bars_dataset (24, 6, 0);
+  DsTrainConfig config = { .epochs = 4, .batch_size = 16, .lr_schedule = DS_LR_COSINE };
+  DsSubset train_set = { whole->data, NULL, whole->data->n };
+  DsSubset val_set = { val_data, NULL, val_data->n };
+  DsTrainState state = DS_TRAIN_STATE_INIT;
+  DsContext *ctx;
+  const DsProgress *p;
+  const guint64 n_steps = 6;  /* 90 / 16, rounded up */
+
+  g_assert_true (ds_train_model (whole->model, whole->opt, whole->ctx, &train_set, &val_set,
+                                 &config, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  parts->r->stop_epoch = 2;
+  g_assert_false (ds_train_model (parts->model, parts->opt, parts->ctx, &train_set, &val_set,
+                                  &config, &state, NULL, &error));
+  g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (state.epochs_done, ==, 2);
+  g_assert_cmpuint (state.global_step, ==, 2 * n_steps);
+  g_assert_true (isfinite (state.best_val_loss));
+  /* the epoch's event carried the validation confusion matrix */
+  p = last_event (parts->r, DS_PROGRESS_EPOCH);
+  g_assert_nonnull (p);
+  g_assert_cmpuint (parts->r->confusion_total, ==, 24);
+  g_assert_cmpfloat (p->val_accuracy, ==, parts->r->confusion_accuracy);
+
+  /* a cancelled context stays cancelled: go on in a new one with the generator where it was,
+   * as a resume from a checkpoint does */
+  ctx = ds_context_new (99, 2);
+  *ds_context_get_rng (ctx) = *ds_context_get_rng (parts->ctx);
+  ds_context_free (parts->ctx);
+  parts->ctx = g_steal_pointer (&ctx);
+  ds_context_set_progress (parts->ctx, record_cb, parts->r);
+  parts->r->stop_epoch = 0;
+  g_array_set_size (parts->r->events, 0);
+  g_assert_true (ds_train_model (parts->model, parts->opt, parts->ctx, &train_set, &val_set,
+                                 &config, &state, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (state.epochs_done, ==, 4);
+  /* it went on from the step after the checkpoint */
+  p = &g_array_index (parts->r->events, DsProgress, 0);
+  g_assert_cmpint (p->kind, ==, DS_PROGRESS_STEP);
+  g_assert_cmpuint (p->epoch, ==, 3);
+  g_assert_cmpuint (p->global_step, ==, 2 * n_steps + 1);
+  g_assert_cmpmem (parts->model->params, parts->model->n_params * sizeof (float),
+                   whole->model->params, whole->model->n_params * sizeof (float));
+  g_assert_cmpmem (parts->opt->m, parts->opt->n * sizeof (float),
+                   whole->opt->m, whole->opt->n * sizeof (float));
+}
+
+/* Patience counts epochs without a better validation loss; the state says it stopped early. */
+static void
+test_patience (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Run) run = run_new (tiny_spec, 64, 1, DS_OPTIM_SGD, 0.0f);
+  g_autoptr(DsDataset) val_data = bars_dataset (16, 7, 0);
+  DsTrainConfig config = { .epochs = 10, .batch_size = 16, .patience = 2 };
+  DsSubset train_set = { run->data, NULL, run->data->n };
+  DsSubset val_set = { val_data, NULL, val_data->n };
+  DsTrainState state = DS_TRAIN_STATE_INIT;
+
+  /* a learning rate of 0 never improves on the first epoch's loss */
+  g_assert_true (ds_train_model (run->model, run->opt, run->ctx, &train_set, &val_set, &config,
+                                 &state, run->history, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (run->history->len, ==, 3);
+  g_assert_cmpuint (state.epochs_done, ==, 3);
+  g_assert_true (state.stopped_early);
+}
+
+/* A small convolutional autoencoder learns to reconstruct the bars. */
+static void
+test_reconstruct (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsDataset) data = bars_dataset (128, 8, 0);
+  g_autoptr(DsDataset) val_data = bars_dataset (32, 9, 0);
+  g_autoptr(DsContext) ctx = ds_context_new (5, 2);
+  g_autoptr(DsModel) model = tiny_model ("conv2d filters=8 kernel=3 padding=1 activation=relu\n"
+                                         "conv2d filters=1 kernel=3 padding=1\n"
+                                         "sigmoid", ctx);
+  g_autoptr(DsModel) classifier = tiny_model (tiny_spec, ctx);
+  g_autoptr(DsOptimizer) opt = ds_optimizer_new (DS_OPTIM_ADAM, model->n_params, 0.01f, 0.0f);
+  g_autoptr(GArray) history = g_array_new (FALSE, FALSE, sizeof (DsEpochResult));
+  DsTrainConfig config = { .objective = DS_OBJECTIVE_RECONSTRUCT, .epochs = 15, .batch_size = 16 };
+  DsSubset train_set = { data, NULL, data->n };
+  DsSubset val_set = { val_data, NULL, val_data->n };
+  const DsEpochResult *first, *last;
+  double before, after;
+
+  g_assert_true (ds_evaluate_reconstruction (model, ctx, &val_set, 16, &before, &error));
+  g_assert_no_error (error);
+  g_assert_true (ds_train_model (model, opt, ctx, &train_set, &val_set, &config, NULL, history,
+                                 &error));
+  g_assert_no_error (error);
+  g_assert_true (ds_evaluate_reconstruction (model, ctx, &val_set, 16, &after, &error));
+  g_assert_no_error (error);
+
+  first = &g_array_index (history, DsEpochResult, 0);
+  last = &g_array_index (history, DsEpochResult, history->len - 1);
+  g_test_message ("reconstruction MSE %.5f → %.5f (train %.5f → %.5f)", before, after,
+                  first->train_loss, last->train_loss);
+  g_assert_cmpfloat (after, <, 0.25 * before);
+  g_assert_cmpfloat (fabs (after - last->val_loss), <, 1e-9);
+  g_assert_true (isnan (last->val_accuracy));
+
+  /* a classifier's output is not an image of the input's shape */
+  {
+    g_autoptr(DsOptimizer) copt = ds_optimizer_new (DS_OPTIM_ADAM, classifier->n_params, 0.01f, 0.0f);
+
+    g_assert_false (ds_train_model (classifier, copt, ctx, &train_set, NULL, &config, NULL, NULL,
+                                    &error));
+    g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -653,6 +787,9 @@ main (int    argc,
   g_test_add_func ("/engine/train/not-finite-poisoned", test_not_finite_poisoned);
   g_test_add_func ("/engine/train/invalid-config", test_invalid_config);
   g_test_add_func ("/engine/train/evaluate", test_evaluate);
+  g_test_add_func ("/engine/train/resume", test_resume);
+  g_test_add_func ("/engine/train/patience", test_patience);
+  g_test_add_func ("/engine/train/reconstruct", test_reconstruct);
   g_test_add_func ("/engine/train/save-load-evaluate", test_save_load_evaluate);
   /* last, so that the others run while it fails */
   g_test_add_func ("/engine/train/not-finite-gradient-message", test_not_finite_gradient_message);
