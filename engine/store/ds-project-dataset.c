@@ -10,8 +10,10 @@
 
 typedef struct
 {
+  gint64  id;
   char   *path;       /* absolute */
-  gint32  label;      /* index in the class list */
+  gint32  label;      /* index in the class list, -1 when unlabelled */
+  DsSplit split;
   guint   width, height, channels;
 } Sample;
 
@@ -23,10 +25,10 @@ sample_clear (gpointer data)
   g_free (s->path);
 }
 
-/* The labelled images, read in one go so that no read stays open while files are decoded. */
+/* The images, read in one go so that no read stays open while files are decoded. */
 static GArray *
 read_samples (DsProject   *project,
-              gboolean     include_synthetic,
+              DsLoadFlags  flags,
               GPtrArray   *classes,
               GError     **error)
 {
@@ -44,21 +46,27 @@ read_samples (DsProject   *project,
     }
 
   stmt = ds_project_stmt (project,
-                          "SELECT path, class_id, width, height, channels FROM images "
-                          "WHERE class_id IS NOT NULL AND (?1 OR source <> 'synthetic') "
+                          "SELECT path, class_id, width, height, channels, id, split FROM images "
+                          "WHERE (class_id IS NOT NULL OR NOT ?1) "
+                          "  AND (?2 OR source <> 'synthetic') "
                           "ORDER BY id",
                           error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int (stmt, 1, include_synthetic);
+  sqlite3_bind_int (stmt, 1, (flags & DS_LOAD_UNLABELLED) == 0);
+  sqlite3_bind_int (stmt, 2, (flags & DS_LOAD_SYNTHETIC) != 0);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 class_id = sqlite3_column_int64 (stmt, 1);
+      gpointer value;
       Sample s;
 
+      s.id = sqlite3_column_int64 (stmt, 5);
+      s.split = ds_split_from_string ((const char *) sqlite3_column_text (stmt, 6));
       s.path = g_build_filename (project->folder, (const char *) sqlite3_column_text (stmt, 0),
                                  NULL);
-      s.label = (gint32) GPOINTER_TO_UINT (g_hash_table_lookup (index, &class_id));
+      s.label = class_id != 0 && g_hash_table_lookup_extended (index, &class_id, NULL, &value)
+                ? (gint32) GPOINTER_TO_UINT (value) : -1;
       s.width = (guint) sqlite3_column_int64 (stmt, 2);
       s.height = (guint) sqlite3_column_int64 (stmt, 3);
       s.channels = (guint) sqlite3_column_int64 (stmt, 4);
@@ -81,6 +89,22 @@ ds_project_load_dataset (DsProject  *project,
                          gboolean    include_synthetic,
                          GError    **error)
 {
+  return ds_project_load_images (project, include_synthetic ? DS_LOAD_SYNTHETIC : 0, c, h, w,
+                                 NULL, NULL, error);
+}
+
+DsDataset *
+ds_project_load_images (DsProject    *project,
+                        DsLoadFlags   flags,
+                        guint         c,
+                        guint         h,
+                        guint         w,
+                        gint64      **ids,
+                        DsSplit     **splits,
+                        GError      **error)
+{
+  g_autofree gint64 *image_ids = NULL;
+  g_autofree DsSplit *image_splits = NULL;
   g_autoptr(GPtrArray) classes = NULL;
   g_autoptr(GArray) samples = NULL;
   g_autoptr(DsDataset) ds = NULL;
@@ -100,13 +124,15 @@ ds_project_load_dataset (DsProject  *project,
   classes = ds_project_list_classes (project, error);
   if (classes == NULL)
     return NULL;
-  samples = read_samples (project, include_synthetic, classes, error);
+  samples = read_samples (project, flags, classes, error);
   if (samples == NULL)
     return NULL;
   if (samples->len == 0)
     {
       g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   "%s: there are no labelled images to train on", project->folder);
+                   (flags & DS_LOAD_UNLABELLED) ? "%s: there are no images"
+                                                : "%s: there are no labelled images to train on",
+                   project->folder);
       return NULL;
     }
 
@@ -132,6 +158,9 @@ ds_project_load_dataset (DsProject  *project,
   for (guint k = 0; k < classes->len; k++)
     ds->class_names[k] = g_strdup (((DsClassInfo *) g_ptr_array_index (classes, k))->name);
 
+  image_ids = g_new (gint64, ds->n);
+  image_splits = g_new (DsSplit, ds->n);
+
   for (guint i = 0; i < ds->n; i++)
     {
       Sample *s = &g_array_index (samples, Sample, i);
@@ -142,7 +171,14 @@ ds_project_load_dataset (DsProject  *project,
       memcpy (ds->pixels + i * sample_bytes, px, sample_bytes);
       ds->labels[i] = s->label;
       ds->paths[i] = g_steal_pointer (&s->path);
+      image_ids[i] = s->id;
+      image_splits[i] = s->split;
     }
+
+  if (ids != NULL)
+    *ids = g_steal_pointer (&image_ids);
+  if (splits != NULL)
+    *splits = g_steal_pointer (&image_splits);
 
   return g_steal_pointer (&ds);
 }

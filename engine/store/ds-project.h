@@ -253,6 +253,23 @@ DsDataset    *ds_project_load_dataset    (DsProject           *project,
                                           guint                w,
                                           gboolean             include_synthetic,
                                           GError             **error);
+typedef enum
+{
+  DS_LOAD_UNLABELLED = 1 << 0,    /* unlabelled images too (label -1) */
+  DS_LOAD_SYNTHETIC  = 1 << 1,    /* synthetic images too */
+} DsLoadFlags;
+
+/* Like ds_project_load_dataset(), for the images @flags select, in ascending id order.
+ * @ids and @splits (nullable) receive each sample's image id and split (g_free()).
+ * Returns: (transfer full): the data set; NULL with @error (also when no image is selected). */
+DsDataset    *ds_project_load_images     (DsProject           *project,
+                                          DsLoadFlags          flags,
+                                          guint                c,
+                                          guint                h,
+                                          guint                w,
+                                          gint64             **ids,
+                                          DsSplit            **splits,
+                                          GError             **error);
 /* Writes every image as one CSV row "path,class,source,labeled_at" (RFC 4180: CRLF, a header
  * line, fields quoted when needed), ascending ids. path is relative to the project folder,
  * class and labeled_at are empty for unlabelled images, labeled_at is ISO 8601 UTC with
