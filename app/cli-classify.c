@@ -93,25 +93,103 @@ open_split (const char          *path,
   return ds;
 }
 
+/* `train --project`: a run recorded in the project, as the window starts them. */
+static int
+train_project (const char        *project_path,
+               const DsRunConfig *config,
+               gint64             resume_id,
+               const char        *out_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsRun) run = NULL;
+  TrainDisplay display = { .tty = isatty (STDOUT_FILENO) };
+  const DsRunInfo *info;
+  const DsRunInfo *done;
+  g_autoptr(DsProject) project = NULL;
+  g_autoptr(DsRunInfo) final = NULL;
+  guint n_train, n_val, n_test;
+
+  if (resume_id > 0)
+    run = ds_run_resume (project_path, resume_id, &error);
+  else
+    run = ds_run_new (project_path, config, "command line", &error);
+  if (run == NULL)
+    return cli_fail (error);
+
+  info = ds_run_get_info (run);
+  ds_run_get_counts (run, &n_train, &n_val, &n_test);
+  printf ("run %" G_GINT64_FORMAT " (%s%s): %u training, %u validation and %u test images of "
+          "%u×%u×%u, %u classes, %" G_GSIZE_FORMAT " parameters\n",
+          info->id, info->config.preset, resume_id > 0 ? ", resumed" : "", n_train, n_val, n_test,
+          info->input_c, info->input_h, info->input_w, g_strv_length (info->class_names),
+          ds_run_get_model (run)->n_params);
+  if (resume_id > 0)
+    printf ("resuming after epoch %u of %u\n", ds_run_get_state (run)->epochs_done,
+            info->config.epochs);
+  fflush (stdout);
+
+  if (!ds_run_train (run, train_progress_cb, &display, &error))
+    {
+      if (display.tty)
+        printf ("\n");
+      g_prefix_error (&error, "run %" G_GINT64_FORMAT ": ", info->id);
+      return cli_fail (error);
+    }
+
+  project = ds_project_open (project_path, DS_PROJECT_OPEN_READ_ONLY, &error);
+  if (project != NULL)
+    final = ds_project_get_run (project, info->id, &error);
+  if (final == NULL)
+    return cli_fail (error);
+  done = final;
+  printf ("run %" G_GINT64_FORMAT " %s after %u epochs in %.1f s; best epoch %u",
+          done->id, ds_run_status_to_string (done->status), done->epochs_done, done->wall_seconds,
+          done->best_epoch);
+  if (isfinite (done->best_val_loss))
+    printf (" (val_loss %.4f)", done->best_val_loss);
+  printf ("\ncheckpoints: %s/%s, %s/%s\n", project_path, done->checkpoint_best,
+          project_path, done->checkpoint_last);
+  if (isfinite (done->test_accuracy))
+    printf ("test accuracy %.4f  (%u images)\n", done->test_accuracy, n_test);
+
+  if (out_path != NULL)
+    {
+      g_autofree char *best = g_build_filename (project_path, done->checkpoint_best, NULL);
+      g_autoptr(DsModel) model = ds_model_load (best, NULL, &error);
+
+      /* the best weights, without the optimiser: a model to deploy */
+      if (model == NULL || !ds_model_save (model, NULL, out_path, &error))
+        return cli_fail (error);
+      printf ("model written to %s\n", out_path);
+    }
+
+  return CLI_OK;
+}
+
 int
 cli_train (int    argc,
            char **argv)
 {
   g_autofree char *preset_name = NULL;
   g_autofree char *data_path = NULL;
+  g_autofree char *project_path = NULL;
   g_autofree char *out_path = NULL;
   g_autofree char *optimizer_name = NULL;
   g_autofree char *size_text = NULL;
   g_autofree char *schedule_name = NULL;
   int epochs = 0, batch = 64, threads = 2, patience = 0, channels = 0;
   double lr = 1e-3, weight_decay = 0.0, val_split = 0.1;
-  gint64 seed = 1;
+  gint64 seed = 1, resume_id = 0;
   gboolean no_augment = FALSE;
   GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_STRING, &preset_name,
       "Model preset: seed-cnn or defect-cnn", "NAME" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_path,
       "IDX folder or class-per-folder PNG tree", "PATH" },
+    { "project", 0, 0, G_OPTION_ARG_FILENAME, &project_path,
+      "Train on a project's labelled images and record the run in it", "DIR" },
+    { "resume", 0, 0, G_OPTION_ARG_INT64, &resume_id,
+      "With --project: resume a stopped run from its last checkpoint", "RUN" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs,
       "Epochs (default: the preset's, 5 for seed-cnn)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size (default 64)", "N" },
@@ -133,7 +211,8 @@ cli_train (int    argc,
       "Channels for PNG data: 1 or 3 (default: the first image's)", "C" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &size_text,
       "Image size for PNG data, HxW (default: the first image's)", "HxW" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "Where to write the model", "MODEL" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path,
+      "Where to write the model (with --project: optional, the best weights)", "MODEL" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -153,12 +232,20 @@ cli_train (int    argc,
   guint n_train, n_val, h = 0, w = 0;
   CliStatus status;
 
-  status = cli_parse ("train", "Train a classifier on an IDX folder or a class-per-folder PNG tree.",
-                      entries, &argc, &argv);
+  status = cli_parse ("train", "Train a classifier on an IDX folder, a class-per-folder PNG tree, "
+                      "or a project's labelled images.", entries, &argc, &argv);
   if (status != CLI_OK)
     return status;
-  if (preset_name == NULL || data_path == NULL || out_path == NULL)
-    return cli_usage_error ("train", "--model, --data and --out are required");
+  if (project_path != NULL && data_path != NULL)
+    return cli_usage_error ("train", "give --data or --project, not both");
+  if (resume_id != 0 && (project_path == NULL || resume_id < 0))
+    return cli_usage_error ("train", "--resume takes a run number and needs --project");
+  if (resume_id > 0)
+    return train_project (project_path, NULL, resume_id, out_path);
+  if (project_path != NULL && preset_name == NULL)
+    return cli_usage_error ("train", "--model is required");
+  if (project_path == NULL && (preset_name == NULL || data_path == NULL || out_path == NULL))
+    return cli_usage_error ("train", "--model, --data (or --project) and --out are required");
   if ((preset = ds_preset_lookup (preset_name)) == NULL)
     return cli_usage_error ("train", "unknown model “%s” (seed-cnn or defect-cnn)", preset_name);
   if (epochs < 0 || batch < 1 || threads < 0 || patience < 0 || !(lr > 0) || weight_decay < 0)
@@ -174,6 +261,33 @@ cli_train (int    argc,
     return cli_usage_error ("train", "--channels must be 1 or 3");
   if (size_text != NULL && !cli_parse_size (size_text, &h, &w))
     return cli_usage_error ("train", "--size “%s” is not HxW", size_text);
+
+  if (project_path != NULL)
+    {
+      g_auto(DsRunConfig) run_config = { 0 };
+
+      if (channels != 0 || size_text != NULL)
+        return cli_usage_error ("train", "--channels and --size are for --data; a project's "
+                                "images are read at the size of its first image");
+      ds_run_config_init (&run_config, preset);
+      if (epochs > 0)
+        run_config.epochs = (guint) epochs;
+      run_config.batch_size = (guint) batch;
+      run_config.optimizer = kind;
+      run_config.lr = lr;
+      run_config.weight_decay = weight_decay;
+      run_config.val_split = val_split;
+      run_config.lr_schedule = config.lr_schedule;
+      run_config.patience = (guint) patience;
+      if (no_augment)
+        run_config.augment = (DsAugment) { 0 };
+      run_config.seed = (guint64) seed;
+      run_config.n_threads = (guint) threads;
+      if (!ds_run_config_validate (&run_config, &error))
+        return cli_usage_error ("train", "%s", error->message);
+
+      return train_project (project_path, &run_config, 0, out_path);
+    }
 
   ctx = ds_context_new ((guint64) seed, (guint) threads);
   data = open_split (data_path, "train", (guint) channels, h, w, NULL, FALSE, &error);

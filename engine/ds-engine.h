@@ -19,4 +19,6 @@
 #include "nn/ds-optim.h"
 #include "nn/ds-tensor.h"
 #include "train/ds-metrics.h"
+#include "train/ds-run.h"
+#include "train/ds-run-config.h"
 #include "train/ds-train.h"

@@ -4,7 +4,7 @@
  * missing, inside the transaction that ds_project_open() holds, so a crash half way leaves it
  * at its old version. Steps are append-only: never edit one that has shipped, add the next.
  *
- * Version 1: classes and images. Version 2: the undo log.
+ * Version 1: classes and images. Version 2: the undo log. Version 3: training runs.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -62,6 +62,82 @@ static const char * const migrations[DS_PROJECT_SCHEMA_VERSION] = {
   "CREATE INDEX action_images_by_image ON action_images (image_id);"
   /* the last step done; 0 when there is nothing to undo */
   "INSERT INTO meta (key, value) VALUES ('undo_position', 0);",
+
+  /* 2 → 3: training runs, their curves, which image played which part, and predictions */
+  "CREATE TABLE runs ("
+  "  id              INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  created_at      INTEGER NOT NULL,"          /* unix microseconds */
+  "  updated_at      INTEGER NOT NULL,"
+  "  origin          TEXT NOT NULL,"             /* 'window', 'command line' */
+  "  status          TEXT NOT NULL CHECK (status IN"
+  "                    ('running', 'finished', 'stopped early', 'cancelled', 'failed')),"
+  "  message         TEXT,"
+  "  preset          TEXT NOT NULL,"
+  "  epochs          INTEGER NOT NULL,"
+  "  batch_size      INTEGER NOT NULL,"
+  "  optimizer       TEXT NOT NULL,"
+  "  lr              REAL NOT NULL,"
+  "  weight_decay    REAL NOT NULL,"
+  "  val_split       REAL NOT NULL,"
+  "  lr_schedule     TEXT NOT NULL,"
+  "  patience        INTEGER NOT NULL,"
+  "  max_shift       INTEGER NOT NULL,"
+  "  hflip           INTEGER NOT NULL,"
+  "  vflip           INTEGER NOT NULL,"
+  "  seed            INTEGER NOT NULL,"
+  "  threads         INTEGER NOT NULL,"
+  "  input_c         INTEGER NOT NULL,"
+  "  input_h         INTEGER NOT NULL,"
+  "  input_w         INTEGER NOT NULL,"
+  "  epochs_done     INTEGER NOT NULL DEFAULT 0,"
+  "  steps_per_epoch INTEGER NOT NULL DEFAULT 0,"
+  "  wall_seconds    REAL NOT NULL DEFAULT 0,"
+  "  best_epoch      INTEGER,"
+  "  best_val_loss   REAL,"
+  "  test_accuracy   REAL,"
+  "  checkpoint_last TEXT,"                      /* relative to the project folder */
+  "  checkpoint_best TEXT"
+  ");"
+  /* the class list as the run saw it: output index → class */
+  "CREATE TABLE run_classes ("
+  "  run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+  "  idx      INTEGER NOT NULL,"
+  "  class_id INTEGER REFERENCES classes (id) ON DELETE SET NULL,"
+  "  name     TEXT NOT NULL,"
+  "  PRIMARY KEY (run_id, idx)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE run_epochs ("
+  "  run_id           INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+  "  epoch            INTEGER NOT NULL,"
+  "  train_loss       REAL NOT NULL,"
+  "  val_loss         REAL,"
+  "  val_accuracy     REAL,"
+  "  seconds          REAL NOT NULL,"
+  "  items_per_second REAL NOT NULL,"
+  "  confusion        TEXT,"                     /* row-major counts, space-separated */
+  "  PRIMARY KEY (run_id, epoch)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE run_steps ("
+  "  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+  "  step   INTEGER NOT NULL,"
+  "  loss   REAL NOT NULL,"
+  "  PRIMARY KEY (run_id, step)"
+  ") WITHOUT ROWID;"
+  /* a run's own copy of its labels, so that it resumes on the same data after relabelling */
+  "CREATE TABLE run_images ("
+  "  run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+  "  image_id INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,"
+  "  role     TEXT NOT NULL CHECK (role IN ('train', 'val', 'test')),"
+  "  label    INTEGER NOT NULL,"                 /* output index */
+  "  PRIMARY KEY (run_id, image_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE predictions ("
+  "  run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+  "  image_id   INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,"
+  "  idx        INTEGER NOT NULL,"               /* output index: run_classes */
+  "  confidence REAL NOT NULL,"
+  "  PRIMARY KEY (run_id, image_id)"
+  ") WITHOUT ROWID;",
 };
 
 gboolean

@@ -30,7 +30,7 @@ G_BEGIN_DECLS
 #define DS_PROJECT_DB_NAME          "project.db"
 #define DS_PROJECT_IMAGES_DIR       "images"
 /* The schema version this build writes; PRAGMA user_version. Older ones are migrated. */
-#define DS_PROJECT_SCHEMA_VERSION   2
+#define DS_PROJECT_SCHEMA_VERSION   3
 /* How long a write waits for another handle or program holding the database. */
 #define DS_PROJECT_BUSY_TIMEOUT_MS  3000
 /* Undo steps kept; older ones are forgotten. */

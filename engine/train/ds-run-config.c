@@ -1,0 +1,70 @@
+/* ds-run-config.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+
+#include "ds-error.h"
+#include "train/ds-run-config.h"
+
+void
+ds_run_config_init (DsRunConfig    *config,
+                    const DsPreset *preset)
+{
+  *config = (DsRunConfig) {
+    .preset = g_strdup (preset->name),
+    .epochs = preset->epochs,
+    .batch_size = 64,
+    .optimizer = DS_OPTIM_ADAM,
+    .lr = 1e-3,
+    .val_split = 0.1,
+    .lr_schedule = preset->cosine_lr ? DS_LR_COSINE : DS_LR_CONSTANT,
+    .augment = preset->augment,
+    .seed = 1,
+    .n_threads = 2,
+  };
+}
+
+void
+ds_run_config_copy (DsRunConfig       *dest,
+                    const DsRunConfig *src)
+{
+  *dest = *src;
+  dest->preset = g_strdup (src->preset);
+}
+
+void
+ds_run_config_clear (DsRunConfig *config)
+{
+  g_clear_pointer (&config->preset, g_free);
+}
+
+gboolean
+ds_run_config_validate (const DsRunConfig  *config,
+                        GError            **error)
+{
+  const char *problem = NULL;
+
+  if (config->preset == NULL || ds_preset_lookup (config->preset) == NULL)
+    problem = "unknown model preset";
+  else if (config->epochs < 1 || config->epochs > 10000)
+    problem = "epochs must be between 1 and 10000";
+  else if (config->batch_size < 1 || config->batch_size > 65536)
+    problem = "the batch size must be between 1 and 65536";
+  else if (!(config->lr > 0 && config->lr <= 10))
+    problem = "the learning rate must be above 0 and at most 10";
+  else if (!(config->weight_decay >= 0 && config->weight_decay <= 1))
+    problem = "the weight decay must be between 0 and 1";
+  else if (!(config->val_split >= 0 && config->val_split < 1))
+    problem = "the validation split must be at least 0 and below 1";
+  else if (config->n_threads > 256)
+    problem = "at most 256 threads";
+
+  if (problem != NULL)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT, "%s", problem);
+      return FALSE;
+    }
+
+  return TRUE;
+}

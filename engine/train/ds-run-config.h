@@ -1,0 +1,45 @@
+/* ds-run-config.h: the settings of a training run, as the window and the CLI take them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "data/ds-dataset.h"
+#include "models/ds-presets.h"
+#include "nn/ds-optim.h"
+#include "train/ds-train.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char         *preset;        /* "seed-cnn", "defect-cnn" */
+  guint         epochs;
+  guint         batch_size;
+  DsOptimKind   optimizer;
+  double        lr;
+  double        weight_decay;
+  double        val_split;     /* fraction of the non-test images held out, in [0, 1) */
+  DsLrSchedule  lr_schedule;
+  guint         patience;      /* 0: no early stopping */
+  DsAugment     augment;
+  guint64       seed;
+  guint         n_threads;     /* 0: every core */
+} DsRunConfig;
+
+/* Fills @config with @preset's defaults: Adam at 0.001, batch 64, validation 0.1, seed 1,
+ * 2 threads, and the preset's epochs, schedule and augmentation. */
+void     ds_run_config_init     (DsRunConfig       *config,
+                                 const DsPreset    *preset);
+void     ds_run_config_copy     (DsRunConfig       *dest,
+                                 const DsRunConfig *src);
+void     ds_run_config_clear    (DsRunConfig       *config);
+/* Checks the values; the message says which one is wrong and why. */
+gboolean ds_run_config_validate (const DsRunConfig *config,
+                                 GError           **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DsRunConfig, ds_run_config_clear)
+
+G_END_DECLS
