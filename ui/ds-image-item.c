@@ -14,11 +14,16 @@ struct _DsImageItem
   guint    height;
   gboolean synthetic;
   gint64   class_id;    /* 0: unlabelled */
+  /* the predictions of a finished training run */
+  gint64   predicted_class_id;   /* 0: none */
+  float    confidence;
+  gint64   val_label_id;         /* its label in that run's validation set, or 0 */
 };
 
 enum {
   PROP_0,
   PROP_CLASS_ID,
+  PROP_PREDICTED_CLASS_ID,
   N_PROPS
 };
 
@@ -96,6 +101,47 @@ ds_image_item_set_class_id (DsImageItem *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLASS_ID]);
 }
 
+gint64
+ds_image_item_get_predicted_class_id (DsImageItem *self)
+{
+  return self->predicted_class_id;
+}
+
+float
+ds_image_item_get_confidence (DsImageItem *self)
+{
+  return self->confidence;
+}
+
+gint64
+ds_image_item_get_val_label_id (DsImageItem *self)
+{
+  return self->val_label_id;
+}
+
+gboolean
+ds_image_item_is_mispredicted (DsImageItem *self)
+{
+  return self->predicted_class_id != 0 && self->class_id != 0
+         && self->predicted_class_id != self->class_id;
+}
+
+void
+ds_image_item_set_prediction (DsImageItem *self,
+                              gint64       predicted_class_id,
+                              float        confidence,
+                              gint64       val_label_id)
+{
+  g_return_if_fail (DS_IS_IMAGE_ITEM (self));
+
+  self->confidence = confidence;
+  self->val_label_id = val_label_id;
+  if (self->predicted_class_id == predicted_class_id)
+    return;
+  self->predicted_class_id = predicted_class_id;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREDICTED_CLASS_ID]);
+}
+
 static void
 ds_image_item_get_property (GObject    *object,
                             guint       prop_id,
@@ -108,6 +154,10 @@ ds_image_item_get_property (GObject    *object,
     {
     case PROP_CLASS_ID:
       g_value_set_int64 (value, self->class_id);
+      break;
+
+    case PROP_PREDICTED_CLASS_ID:
+      g_value_set_int64 (value, self->predicted_class_id);
       break;
 
     default:
@@ -157,6 +207,9 @@ ds_image_item_class_init (DsImageItemClass *klass)
   properties[PROP_CLASS_ID] =
     g_param_spec_int64 ("class-id", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PREDICTED_CLASS_ID] =
+    g_param_spec_int64 ("predicted-class-id", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

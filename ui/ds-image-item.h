@@ -26,4 +26,17 @@ gint64       ds_image_item_get_class_id (DsImageItem       *self);
 void         ds_image_item_set_class_id (DsImageItem       *self,
                                          gint64             class_id);
 
+/* What a finished training run predicted: the class (0: no prediction), its softmax
+ * probability, and the label the image had in that run's validation set (0 when it was not
+ * in it), for the confusion matrix's cells. Notifies predicted-class-id. */
+void         ds_image_item_set_prediction (DsImageItem     *self,
+                                           gint64           predicted_class_id,
+                                           float            confidence,
+                                           gint64           val_label_id);
+gint64       ds_image_item_get_predicted_class_id (DsImageItem *self);
+float        ds_image_item_get_confidence (DsImageItem     *self);
+gint64       ds_image_item_get_val_label_id (DsImageItem   *self);
+/* Labelled, predicted, and the two differ. */
+gboolean     ds_image_item_is_mispredicted (DsImageItem    *self);
+
 G_END_DECLS

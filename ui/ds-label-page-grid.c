@@ -1,7 +1,9 @@
 /* ds-label-page-grid.c: the cells of the label grid
  *
  * Each cell is a thumbnail decoded off the main thread (cancelled when the cell scrolls away
- * before its turn), a badge in its class's colour and a badge for synthetic images.
+ * before its turn), a badge in its class's colour, a badge for synthetic images, and after a
+ * training run the predicted class with its confidence (marked when it disagrees with the
+ * label: the fast way to find labelling mistakes).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -32,6 +34,36 @@ badge_update (GtkLabel    *badge,
 }
 
 static void
+prediction_update (GtkLabel    *prediction,
+                   DsImageItem *item,
+                   DsLabelPage *self)
+{
+  const DsClassInfo *info = ds_label_page_find_class (self,
+                                                      ds_image_item_get_predicted_class_id (item));
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
+
+  if (info == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (prediction), FALSE);
+      return;
+    }
+  text = g_strdup_printf ("%s%s %.0f %%", ds_image_item_is_mispredicted (item) ? "≠ " : "",
+                          info->name, 100.0 * ds_image_item_get_confidence (item));
+  tooltip = g_strdup_printf ("The last finished run predicts “%s” with %.1f %% confidence%s",
+                             info->name, 100.0 * ds_image_item_get_confidence (item),
+                             ds_image_item_is_mispredicted (item)
+                             ? ": not the label it has" : "");
+  gtk_label_set_text (prediction, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (prediction), tooltip);
+  if (ds_image_item_is_mispredicted (item))
+    gtk_widget_add_css_class (GTK_WIDGET (prediction), "mismatch");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (prediction), "mismatch");
+  gtk_widget_set_visible (GTK_WIDGET (prediction), TRUE);
+}
+
+static void
 item_class_changed_cb (DsImageItem *item,
                        GParamSpec  *pspec,
                        GtkLabel    *badge)
@@ -39,6 +71,7 @@ item_class_changed_cb (DsImageItem *item,
   DsLabelPage *self = g_object_get_data (G_OBJECT (badge), "ds-page");
 
   badge_update (badge, item, self);
+  prediction_update (g_object_get_data (G_OBJECT (badge), "ds-prediction"), item, self);
 }
 
 static void
@@ -51,6 +84,7 @@ factory_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *picture = gtk_picture_new ();
   GtkWidget *badge = gtk_label_new (NULL);
   GtkWidget *synthetic = gtk_label_new ("synthetic");
+  GtkWidget *prediction = gtk_label_new (NULL);
 
   gtk_widget_set_size_request (picture, (int) size, (int) size);
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
@@ -68,6 +102,15 @@ factory_setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_valign (synthetic, GTK_ALIGN_START);
   gtk_widget_add_css_class (synthetic, "synthetic-badge");
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), synthetic);
+
+  gtk_widget_set_halign (prediction, GTK_ALIGN_START);
+  gtk_widget_set_valign (prediction, GTK_ALIGN_START);
+  gtk_label_set_ellipsize (GTK_LABEL (prediction), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (prediction), 12);
+  gtk_widget_add_css_class (prediction, "prediction-badge");
+  gtk_widget_set_visible (prediction, FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), prediction);
+  g_object_set_data (G_OBJECT (badge), "ds-prediction", prediction);
 
   g_object_set_data (G_OBJECT (list_item), "ds-picture", picture);
   g_object_set_data (G_OBJECT (list_item), "ds-badge", badge);
@@ -123,7 +166,10 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
     }
 
   badge_update (badge, item, self);
+  prediction_update (g_object_get_data (G_OBJECT (badge), "ds-prediction"), item, self);
   g_signal_connect_object (item, "notify::class-id", G_CALLBACK (item_class_changed_cb), badge, 0);
+  g_signal_connect_object (item, "notify::predicted-class-id", G_CALLBACK (item_class_changed_cb),
+                           badge, 0);
   g_ptr_array_add (self->bound_items, list_item);
   gtk_widget_set_visible (synthetic, ds_image_item_is_synthetic (item));
 }

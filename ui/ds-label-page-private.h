@@ -15,7 +15,10 @@ G_BEGIN_DECLS
 enum {
   FILTER_ALL,
   FILTER_UNLABELLED,
+  FILTER_MISPREDICTED,  /* labelled, and the last finished run predicts another class */
   FILTER_FIRST_CLASS,   /* then one entry a class, in palette order */
+  /* not an entry of its own: a confusion-matrix cell, appended to the list while it is shown */
+  FILTER_CONFUSION = G_MAXUINT,
 };
 
 struct _DsLabelPage
@@ -49,6 +52,8 @@ struct _DsLabelPage
   GCancellable       *view_cancellable;  /* decoding the large image */
   guint               filter_mode;
   gint64              filter_class_id;
+  gint64              filter_predicted_id;  /* FILTER_CONFUSION: the cell's predicted class */
+  gint64              predictions_run;      /* the run whose predictions the items carry, or 0 */
   gboolean            updating_filter;
   char               *css_scope;         /* this page's own CSS class, for its badge colours */
   GPtrArray          *bound_items;       /* GtkListItem showing an image now */

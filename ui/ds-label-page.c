@@ -15,6 +15,7 @@
 #include "ds-thumbnailer.h"
 
 #include "ds-error.h"
+#include "store/ds-project-runs.h"
 
 
 enum {
@@ -100,6 +101,11 @@ filter_func (gpointer item,
       return TRUE;
     case FILTER_UNLABELLED:
       return class_id == 0;
+    case FILTER_MISPREDICTED:
+      return ds_image_item_is_mispredicted (item);
+    case FILTER_CONFUSION:
+      return ds_image_item_get_val_label_id (item) == self->filter_class_id
+             && ds_image_item_get_predicted_class_id (item) == self->filter_predicted_id;
     default:
       return class_id == self->filter_class_id;
     }
@@ -151,6 +157,7 @@ update_filter_names (DsLabelPage *self)
 
   g_strv_builder_add (builder, "All images");
   g_strv_builder_add (builder, "Unlabelled");
+  g_strv_builder_add (builder, "Prediction ≠ label");
   for (guint i = 0; i < self->classes->len; i++)
     {
       const DsClassInfo *info = g_ptr_array_index (self->classes, i);
@@ -159,8 +166,19 @@ update_filter_names (DsLabelPage *self)
       if (self->filter_mode == FILTER_FIRST_CLASS && info->id == self->filter_class_id)
         selected = FILTER_FIRST_CLASS + i;
     }
-  if (self->filter_mode == FILTER_UNLABELLED)
-    selected = FILTER_UNLABELLED;
+  if (self->filter_mode == FILTER_UNLABELLED || self->filter_mode == FILTER_MISPREDICTED)
+    selected = self->filter_mode;
+  if (self->filter_mode == FILTER_CONFUSION)
+    {
+      const DsClassInfo *truth = ds_label_page_find_class (self, self->filter_class_id);
+      const DsClassInfo *predicted = ds_label_page_find_class (self, self->filter_predicted_id);
+      g_autofree char *name = g_strdup_printf ("Validation: %s predicted as %s",
+                                               truth != NULL ? truth->name : "?",
+                                               predicted != NULL ? predicted->name : "?");
+
+      g_strv_builder_add (builder, name);
+      selected = FILTER_FIRST_CLASS + self->classes->len;
+    }
   names = g_strv_builder_end (builder);
 
   self->updating_filter = TRUE;
@@ -213,8 +231,15 @@ filter_changed_cb (DsLabelPage *self)
       self->filter_mode = FILTER_FIRST_CLASS;
       self->filter_class_id = info->id;
     }
+  else if (selected >= FILTER_FIRST_CLASS)
+    return;   /* the confusion cell's own entry: already shown */
   else
-    self->filter_mode = selected == FILTER_UNLABELLED ? FILTER_UNLABELLED : FILTER_ALL;
+    self->filter_mode = selected;
+  /* leaving a confusion cell takes its entry out of the list */
+  if (gtk_drop_down_get_selected (self->filter_dropdown) < FILTER_FIRST_CLASS + self->classes->len
+      && g_list_model_get_n_items (G_LIST_MODEL (self->filter_names))
+         > FILTER_FIRST_CLASS + self->classes->len)
+    update_filter_names (self);
 
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_counts (self);
@@ -271,12 +296,22 @@ update_info (DsLabelPage *self,
              DsImageItem *item)
 {
   const DsClassInfo *info = ds_label_page_find_class (self, ds_image_item_get_class_id (item));
+  const DsClassInfo *predicted =
+    ds_label_page_find_class (self, ds_image_item_get_predicted_class_id (item));
   g_autofree char *name = g_path_get_basename (ds_image_item_get_path (item));
   g_autofree char *text = g_strdup_printf ("%s · %u×%u · %s", name,
                                            ds_image_item_get_width (item),
                                            ds_image_item_get_height (item),
                                            info != NULL ? info->name : "unlabelled");
 
+  if (predicted != NULL)
+    {
+      g_autofree char *with = g_strdup_printf ("%s · predicted %s (%.1f %%)", text, predicted->name,
+                                               100.0 * ds_image_item_get_confidence (item));
+
+      g_free (text);
+      text = g_steal_pointer (&with);
+    }
   gtk_label_set_text (self->info_label, text);
 }
 
@@ -411,7 +446,7 @@ assign_class_id (DsLabelPage  *self,
     ds_image_item_set_class_id (g_ptr_array_index (items, i), class_id);
 
   /* under a filter the labelled images may leave the grid: the next one slides into place */
-  keeps_items = self->filter_mode == FILTER_ALL ||
+  keeps_items = self->filter_mode == FILTER_ALL || self->filter_mode == FILTER_CONFUSION ||
                 (self->filter_mode == FILTER_FIRST_CLASS && class_id == self->filter_class_id);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   g_signal_emit (self, signals[LABELS_CHANGED], 0);
@@ -583,6 +618,8 @@ images_loaded_cb (GObject      *source,
 
   g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
                        items->pdata, items->len);
+  /* the predictions of the last finished run, if any */
+  ds_label_page_show_predictions (self, ds_project_latest_predicted_run (self->project));
   update_counts (self);
   if (items->len > 0)
     {
@@ -610,6 +647,7 @@ ds_label_page_set_project (DsLabelPage *self,
   g_list_store_remove_all (self->items);
   self->project = project;
   self->filter_mode = FILTER_ALL;
+  self->predictions_run = 0;
   g_ptr_array_set_size (self->classes, 0);
   ds_class_palette_set_classes (self->palette, self->classes, 0);
   if (project == NULL)
@@ -671,6 +709,64 @@ ds_label_page_reload (DsLabelPage *self)
     }
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_counts (self);
+}
+
+void
+ds_label_page_show_predictions (DsLabelPage *self,
+                                gint64       run_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) predictions = NULL;
+  GListModel *model = G_LIST_MODEL (self->items);
+
+  g_return_if_fail (DS_IS_LABEL_PAGE (self));
+
+  if (self->project == NULL)
+    return;
+  if (run_id > 0)
+    {
+      predictions = ds_project_get_predictions (self->project, run_id, &error);
+      if (predictions == NULL)
+        {
+          ds_show_error (GTK_WIDGET (self), "The run's predictions could not be read", error);
+          return;
+        }
+    }
+  self->predictions_run = run_id;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(DsImageItem) item = g_list_model_get_item (model, i);
+      gint64 id = ds_image_item_get_id (item);
+      const DsPrediction *p = predictions != NULL ? g_hash_table_lookup (predictions, &id) : NULL;
+
+      if (p != NULL)
+        ds_image_item_set_prediction (item, p->class_id, p->confidence,
+                                      p->role == DS_RUN_ROLE_VAL ? p->label_class_id : 0);
+      else
+        ds_image_item_set_prediction (item, 0, 0.0f, 0);
+    }
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_counts (self);
+}
+
+void
+ds_label_page_show_confusion (DsLabelPage *self,
+                              gint64       run_id,
+                              gint64       true_class_id,
+                              gint64       predicted_class_id)
+{
+  g_return_if_fail (DS_IS_LABEL_PAGE (self));
+
+  if (run_id != self->predictions_run)
+    ds_label_page_show_predictions (self, run_id);
+  self->filter_mode = FILTER_CONFUSION;
+  self->filter_class_id = true_class_id;
+  self->filter_predicted_id = predicted_class_id;
+  update_filter_names (self);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_counts (self);
+  if (ds_label_page_get_n_visible (self) > 0)
+    ds_label_page_select (self, 0);
 }
 
 /* GObject */

@@ -29,6 +29,17 @@ gboolean  ds_label_page_assign          (DsLabelPage  *self,
 void      ds_label_page_select          (DsLabelPage  *self,
                                          guint         position);
 guint     ds_label_page_get_n_visible   (DsLabelPage  *self);
+/* Shows what training run @run_id predicted for each image (0: nothing), which the
+ * "Prediction ≠ label" filter uses. The latest run with predictions is shown when a project
+ * opens. */
+void      ds_label_page_show_predictions (DsLabelPage *self,
+                                          gint64       run_id);
+/* Filters the grid to the validation images of run @run_id labelled @true_class_id and
+ * predicted as @predicted_class_id: a confusion-matrix cell. */
+void      ds_label_page_show_confusion  (DsLabelPage  *self,
+                                         gint64        run_id,
+                                         gint64        true_class_id,
+                                         gint64        predicted_class_id);
 
 /* For tests and benchmarks: the grid's scrolled window, and how many of the cells on screen
  * show their thumbnail already (of @n_cells). */

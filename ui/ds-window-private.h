@@ -6,6 +6,7 @@
 
 #include "ds-label-page.h"
 #include "ds-stall-monitor.h"
+#include "ds-train-page.h"
 #include "ds-window.h"
 
 #include "store/ds-project.h"
@@ -19,6 +20,7 @@ struct _DsWindow
   /* template */
   GtkStack             *stack;
   DsLabelPage          *label_page;
+  DsTrainPage          *train_page;
   GtkLabel             *project_label;
   GtkRevealer          *progress_revealer;
   GtkLabel             *progress_label;

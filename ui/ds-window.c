@@ -18,6 +18,7 @@
 #include "ds-error.h"
 #include "store/ds-project-demo.h"
 #include "store/ds-project-import.h"
+#include "store/ds-project-runs.h"
 
 G_DEFINE_FINAL_TYPE (DsWindow, ds_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -31,6 +32,12 @@ DsLabelPage *
 ds_window_get_label_page (DsWindow *self)
 {
   return self->label_page;
+}
+
+DsTrainPage *
+ds_window_get_train_page (DsWindow *self)
+{
+  return self->train_page;
 }
 
 DsProject *
@@ -62,10 +69,13 @@ set_project (DsWindow  *self,
 {
   g_autofree char *name = NULL;
 
+  /* a run of the previous project stops (and can be resumed later) */
+  ds_train_page_set_project (self->train_page, NULL);
   ds_label_page_set_project (self->label_page, NULL);
   g_clear_pointer (&self->project, ds_project_close);
   self->project = project;
   ds_label_page_set_project (self->label_page, project);
+  ds_train_page_set_project (self->train_page, project);
 
   if (project != NULL)
     {
@@ -310,6 +320,8 @@ ds_window_close_request (GtkWindow *window)
 
   /* a running job stops at its next file; its images so far stay committed */
   ds_window_cancel_job (self);
+  /* a training run stops at its next step and keeps its last checkpoint */
+  ds_train_page_stop_and_wait (self->train_page);
 
   return GTK_WINDOW_CLASS (ds_window_parent_class)->close_request (window);
 }
@@ -320,6 +332,8 @@ ds_window_dispose (GObject *object)
   DsWindow *self = DS_WINDOW (object);
 
   ds_window_cancel_job (self);
+  if (self->train_page != NULL)
+    ds_train_page_stop_and_wait (self->train_page);
   g_mutex_lock (&self->job_lock);
   g_clear_handle_id (&self->job_idle_id, g_source_remove);
   g_mutex_unlock (&self->job_lock);
@@ -360,6 +374,7 @@ ds_window_class_init (DsWindowClass *klass)
                                                "/org/defectscope/Defectscope/ui/ds-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DsWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, DsWindow, label_page);
+  gtk_widget_class_bind_template_child (widget_class, DsWindow, train_page);
   gtk_widget_class_bind_template_child (widget_class, DsWindow, project_label);
   gtk_widget_class_bind_template_child (widget_class, DsWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, DsWindow, progress_label);
@@ -371,6 +386,28 @@ ds_window_class_init (DsWindowClass *klass)
   ds_window_class_init_actions (widget_class);
 
   g_type_ensure (DS_TYPE_LABEL_PAGE);
+  g_type_ensure (DS_TYPE_TRAIN_PAGE);
+}
+
+static void
+train_show_images_cb (DsWindow *self,
+                      gint64    run_id,
+                      gint64    true_class_id,
+                      gint64    predicted_class_id)
+{
+  ds_label_page_show_confusion (self->label_page, run_id, true_class_id, predicted_class_id);
+  gtk_stack_set_visible_child_name (self->stack, "label");
+}
+
+static void
+train_run_finished_cb (DsWindow *self,
+                       gint64    run_id)
+{
+  gint64 latest = self->project != NULL ? ds_project_latest_predicted_run (self->project) : 0;
+
+  /* a run that finished has predictions; a stopped one leaves the older ones shown */
+  if (latest == run_id)
+    ds_label_page_show_predictions (self->label_page, run_id);
 }
 
 static void
@@ -392,6 +429,10 @@ ds_window_init (DsWindow *self)
 
   g_signal_connect_object (self->label_page, "labels-changed",
                            G_CALLBACK (ds_window_update_undo), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->train_page, "show-images",
+                           G_CALLBACK (train_show_images_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->train_page, "run-finished",
+                           G_CALLBACK (train_run_finished_cb), self, G_CONNECT_SWAPPED);
   ds_window_init_actions (self);
   ds_window_update_undo (self);
 }

@@ -8,6 +8,7 @@
 
 #include "ds-application.h"
 #include "ds-label-page.h"
+#include "ds-train-page.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,6 @@ void      ds_window_open_demo    (DsWindow      *self);
 /* For tests and the benchmarks. */
 DsLabelPage *ds_window_get_label_page (DsWindow   *self);
 DsProject   *ds_window_get_project    (DsWindow   *self);
+DsTrainPage *ds_window_get_train_page (DsWindow   *self);
 
 G_END_DECLS

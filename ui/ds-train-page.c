@@ -1,0 +1,938 @@
+/* ds-train-page.c
+ *
+ * The page keeps no training state of its own: a DsTrainJob runs the engine's DsRun on its own
+ * thread and reports here; everything shown afterwards is read back from the project's run
+ * records, so a run started from the command line looks the same as one started here.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+
+#include "ds-confusion-view.h"
+#include "ds-error-dialog.h"
+#include "ds-train-job.h"
+#include "ds-train-page.h"
+
+#include "ds-engine.h"
+#include "store/ds-project-runs.h"
+
+/* How many earlier runs "Compare" draws behind the one shown. */
+#define N_OVERLAYS 3
+
+struct _DsTrainPage
+{
+  GtkWidget        parent_instance;
+
+  /* template */
+  GtkPaned        *paned;
+  GtkDropDown     *preset_dropdown;
+  GtkLabel        *preset_description;
+  GtkSpinButton   *epochs_spin;
+  GtkSpinButton   *batch_spin;
+  GtkSpinButton   *lr_spin;
+  GtkDropDown     *optimizer_dropdown;
+  GtkSpinButton   *decay_spin;
+  GtkSpinButton   *val_spin;
+  GtkSpinButton   *patience_spin;
+  GtkSpinButton   *seed_spin;
+  GtkSpinButton   *shift_spin;
+  GtkCheckButton  *hflip_check;
+  GtkCheckButton  *vflip_check;
+  GtkButton       *pause_button;
+  GtkListBox      *runs_list;
+  GtkCheckButton  *overlay_check;
+  GtkLabel        *status_label;
+  GtkLabel        *throughput_label;
+  GtkProgressBar  *progress_bar;
+  GtkCheckButton  *log_check;
+  GtkDropDown     *xunit_dropdown;
+  GtkAdjustment   *smoothing_adjustment;
+  DsLossChart     *chart;
+  GtkLabel        *metrics_title;
+  GtkGrid         *metrics_grid;
+  DsConfusionView *confusion;
+
+  DsProject       *project;       /* the window's */
+  DsTrainJob      *job;
+  GPtrArray       *runs;          /* DsRunInfo, newest first, as listed */
+  gint64           shown_run;     /* the run on the chart */
+  GStrv            shown_classes;
+  gint64          *shown_class_ids;
+  guint            total_epochs;
+  guint64          steps_per_epoch;
+};
+
+enum {
+  SHOW_IMAGES,
+  RUN_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DsTrainPage, ds_train_page, GTK_TYPE_WIDGET)
+
+static const DsOptimKind optimizers[] = { DS_OPTIM_ADAM, DS_OPTIM_ADAMW, DS_OPTIM_SGD };
+
+static void
+format_duration (double  seconds,
+                 char   *buf,
+                 gsize   len)
+{
+  guint s = seconds > 0 && isfinite (seconds) ? (guint) (seconds + 0.5) : 0;
+
+  if (s >= 3600)
+    g_snprintf (buf, len, "%u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
+  else
+    g_snprintf (buf, len, "%u:%02u", s / 60, s % 60);
+}
+
+static void
+update_actions (DsTrainPage *self)
+{
+  gboolean training = self->job != NULL;
+  gboolean can_resume = FALSE;
+  GtkListBoxRow *row;
+
+  /* the list box emits row-selected while the template is disposed */
+  if (self->runs_list == NULL)
+    return;
+  row = gtk_list_box_get_selected_row (self->runs_list);
+
+  if (!training && row != NULL && self->runs != NULL)
+    {
+      DsRunInfo *info = g_ptr_array_index (self->runs, gtk_list_box_row_get_index (row));
+
+      can_resume = info->status == DS_RUN_CANCELLED || info->status == DS_RUN_FAILED
+                   || info->status == DS_RUN_RUNNING;
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.start",
+                                 !training && self->project != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.pause", training);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.cancel", training);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.resume", can_resume);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->runs_list), !training);
+  gtk_button_set_label (self->pause_button,
+                        training && ds_train_job_get_paused (self->job) ? "_Continue" : "_Pause");
+}
+
+/* The form */
+
+static const DsPreset *
+selected_preset (DsTrainPage *self)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (self->preset_dropdown);
+
+  return item != NULL ? ds_preset_lookup (gtk_string_object_get_string (item)) : NULL;
+}
+
+static void
+set_form (DsTrainPage       *self,
+          const DsRunConfig *config)
+{
+  gtk_spin_button_set_value (self->epochs_spin, config->epochs);
+  gtk_spin_button_set_value (self->batch_spin, config->batch_size);
+  gtk_spin_button_set_value (self->lr_spin, config->lr);
+  for (guint i = 0; i < G_N_ELEMENTS (optimizers); i++)
+    if (optimizers[i] == config->optimizer)
+      gtk_drop_down_set_selected (self->optimizer_dropdown, i);
+  gtk_spin_button_set_value (self->decay_spin, config->weight_decay);
+  gtk_spin_button_set_value (self->val_spin, config->val_split);
+  gtk_spin_button_set_value (self->patience_spin, config->patience);
+  gtk_spin_button_set_value (self->seed_spin, (double) config->seed);
+  gtk_spin_button_set_value (self->shift_spin, config->augment.max_shift);
+  gtk_check_button_set_active (self->hflip_check, config->augment.hflip);
+  gtk_check_button_set_active (self->vflip_check, config->augment.vflip);
+}
+
+static void
+preset_changed_cb (DsTrainPage *self)
+{
+  const DsPreset *preset = selected_preset (self);
+  g_auto(DsRunConfig) config = { 0 };
+
+  if (preset == NULL)
+    return;
+  gtk_label_set_text (self->preset_description, preset->description);
+  /* a preset brings the settings it was tuned with; the seed stays */
+  ds_run_config_init (&config, preset);
+  config.seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
+  set_form (self, &config);
+}
+
+static void
+read_form (DsTrainPage *self,
+           DsRunConfig *config)
+{
+  guint optimizer = gtk_drop_down_get_selected (self->optimizer_dropdown);
+
+  ds_run_config_init (config, selected_preset (self));
+  /* spin buttons may hold text typed but not yet taken */
+  gtk_spin_button_update (self->epochs_spin);
+  gtk_spin_button_update (self->batch_spin);
+  gtk_spin_button_update (self->lr_spin);
+  gtk_spin_button_update (self->decay_spin);
+  gtk_spin_button_update (self->val_spin);
+  gtk_spin_button_update (self->patience_spin);
+  gtk_spin_button_update (self->seed_spin);
+  gtk_spin_button_update (self->shift_spin);
+  config->epochs = (guint) gtk_spin_button_get_value_as_int (self->epochs_spin);
+  config->batch_size = (guint) gtk_spin_button_get_value_as_int (self->batch_spin);
+  config->lr = gtk_spin_button_get_value (self->lr_spin);
+  config->optimizer = optimizers[MIN (optimizer, G_N_ELEMENTS (optimizers) - 1)];
+  config->weight_decay = gtk_spin_button_get_value (self->decay_spin);
+  config->val_split = gtk_spin_button_get_value (self->val_spin);
+  config->patience = (guint) gtk_spin_button_get_value_as_int (self->patience_spin);
+  config->seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
+  config->augment.max_shift = (guint) gtk_spin_button_get_value_as_int (self->shift_spin);
+  config->augment.hflip = gtk_check_button_get_active (self->hflip_check);
+  config->augment.vflip = gtk_check_button_get_active (self->vflip_check);
+  config->n_threads = 2;
+}
+
+/* Metrics of one epoch */
+
+static void
+clear_grid (GtkGrid *grid)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
+    gtk_grid_remove (grid, child);
+}
+
+static void
+grid_text (GtkGrid    *grid,
+           int         column,
+           int         row,
+           const char *text,
+           gboolean    heading)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0.0f : 1.0f);
+  if (column == 0)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, heading ? "dim-label" : "numeric");
+  gtk_grid_attach (grid, label, column, row, 1, 1);
+}
+
+static void
+show_metrics (DsTrainPage      *self,
+              const DsRunEpoch *epoch)
+{
+  g_autoptr(DsConfusion) cm = NULL;
+  g_autofree char *title = NULL;
+  guint k = epoch != NULL && epoch->confusion != NULL ? epoch->n_classes : 0;
+
+  clear_grid (self->metrics_grid);
+  if (k == 0 || self->shown_classes == NULL || g_strv_length (self->shown_classes) != k)
+    {
+      gtk_label_set_text (self->metrics_title, "Per class");
+      ds_confusion_view_clear (self->confusion);
+      return;
+    }
+
+  cm = ds_confusion_new (k);
+  memcpy (cm->counts, epoch->confusion, sizeof (guint64) * k * k);
+  title = g_strdup_printf ("Per class, epoch %u — accuracy %.1f %%, macro F1 %.3f", epoch->epoch,
+                           100 * ds_confusion_accuracy (cm), ds_confusion_macro_f1 (cm));
+  gtk_label_set_text (self->metrics_title, title);
+  grid_text (self->metrics_grid, 0, 0, "Class", TRUE);
+  grid_text (self->metrics_grid, 1, 0, "Precision", TRUE);
+  grid_text (self->metrics_grid, 2, 0, "Recall", TRUE);
+  grid_text (self->metrics_grid, 3, 0, "F1", TRUE);
+  grid_text (self->metrics_grid, 4, 0, "Images", TRUE);
+  for (guint i = 0; i < k; i++)
+    {
+      DsClassMetrics m;
+      char buf[4][32];
+
+      ds_confusion_class (cm, i, &m);
+      g_snprintf (buf[0], sizeof buf[0], "%.3f", m.precision);
+      g_snprintf (buf[1], sizeof buf[1], "%.3f", m.recall);
+      g_snprintf (buf[2], sizeof buf[2], "%.3f", m.f1);
+      g_snprintf (buf[3], sizeof buf[3], "%" G_GUINT64_FORMAT, m.support);
+      grid_text (self->metrics_grid, 0, (int) i + 1, self->shown_classes[i], FALSE);
+      for (int c = 0; c < 4; c++)
+        grid_text (self->metrics_grid, c + 1, (int) i + 1, buf[c], FALSE);
+    }
+  ds_confusion_view_set_matrix (self->confusion, k, epoch->confusion,
+                                (const char * const *) self->shown_classes);
+}
+
+static void
+set_shown_run (DsTrainPage     *self,
+               const DsRunInfo *info)
+{
+  g_clear_pointer (&self->shown_classes, g_strfreev);
+  g_clear_pointer (&self->shown_class_ids, g_free);
+  self->shown_run = info != NULL ? info->id : 0;
+  if (info == NULL)
+    return;
+  self->shown_classes = g_strdupv (info->class_names);
+  self->shown_class_ids = g_memdup2 (info->class_ids,
+                                     sizeof (gint64) * g_strv_length (info->class_names));
+  self->total_epochs = info->config.epochs;
+  self->steps_per_epoch = info->steps_per_epoch;
+}
+
+/* Runs list */
+
+static char *
+describe_run (const DsRunInfo *info)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (info->created_at / G_USEC_PER_SEC);
+  g_autofree char *date = when != NULL ? g_date_time_format (when, "%e %b %H:%M") : g_strdup ("");
+  GString *text = g_string_new (NULL);
+  char duration[32];
+
+  format_duration (info->wall_seconds, duration, sizeof duration);
+  g_string_append_printf (text, "<b>#%" G_GINT64_FORMAT "</b>  %s, %u/%u epochs, %s",
+                          info->id, info->config.preset, info->epochs_done, info->config.epochs,
+                          ds_run_status_to_string (info->status));
+  if (isfinite (info->best_val_loss))
+    g_string_append_printf (text, "\n<small>best val loss %.4f (epoch %u)", info->best_val_loss,
+                            info->best_epoch);
+  else
+    g_string_append (text, "\n<small>");
+  if (isfinite (info->test_accuracy))
+    g_string_append_printf (text, ", test %.1f %%", 100 * info->test_accuracy);
+  g_string_append_printf (text, " · %s · %s · %s</small>", duration, g_strstrip (date),
+                          info->origin);
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+reload_runs (DsTrainPage *self,
+             gint64       select_id)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->runs_list))) != NULL)
+    gtk_list_box_remove (self->runs_list, child);
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  if (self->project == NULL)
+    return;
+
+  self->runs = ds_project_list_runs (self->project, &error);
+  if (self->runs == NULL)
+    {
+      gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      DsRunInfo *info = g_ptr_array_index (self->runs, i);
+      g_autofree char *markup = describe_run (info);
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_label_set_markup (GTK_LABEL (label), markup);
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_margin_start (label, 8);
+      gtk_widget_set_margin_end (label, 8);
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      if (info->message != NULL)
+        gtk_widget_set_tooltip_text (label, info->message);
+      gtk_list_box_append (self->runs_list, label);
+      if (info->id == select_id)
+        gtk_list_box_select_row (self->runs_list, gtk_list_box_get_row_at_index (self->runs_list,
+                                                                                 (int) i));
+    }
+}
+
+static void
+add_overlays (DsTrainPage *self)
+{
+  guint added = 0;
+
+  ds_loss_chart_clear_overlays (self->chart);
+  if (!gtk_check_button_get_active (self->overlay_check) || self->runs == NULL)
+    return;
+
+  for (guint i = 0; i < self->runs->len && added < N_OVERLAYS; i++)
+    {
+      DsRunInfo *info = g_ptr_array_index (self->runs, i);
+      g_autoptr(GArray) steps = NULL;
+      g_autoptr(GArray) epochs = NULL;
+      g_autofree char *label = NULL;
+      g_autofree double *x = NULL;
+      g_autofree double *y = NULL;
+      guint n = 0;
+
+      if (info->id == self->shown_run)
+        continue;
+      steps = ds_project_list_run_steps (self->project, info->id, NULL);
+      epochs = ds_project_list_run_epochs (self->project, info->id, NULL);
+      if (steps == NULL || epochs == NULL || (steps->len == 0 && epochs->len == 0))
+        continue;
+      label = g_strdup_printf ("#%" G_GINT64_FORMAT, info->id);
+      x = g_new (double, MAX (steps->len, epochs->len) + 1);
+      y = g_new (double, MAX (steps->len, epochs->len) + 1);
+      for (guint j = 0; j < steps->len; j++)
+        {
+          x[j] = (double) g_array_index (steps, DsRunStep, j).step;
+          y[j] = g_array_index (steps, DsRunStep, j).loss;
+        }
+      ds_loss_chart_add_overlay (self->chart, label, DS_LOSS_CHART_TRAIN_LOSS, x, y, steps->len);
+      for (guint j = 0; j < epochs->len; j++)
+        {
+          const DsRunEpoch *e = &g_array_index (epochs, DsRunEpoch, j);
+
+          if (isfinite (e->val_loss))
+            {
+              x[n] = e->epoch;
+              y[n++] = e->val_loss;
+            }
+        }
+      ds_loss_chart_add_overlay (self->chart, label, DS_LOSS_CHART_VAL_LOSS, x, y, n);
+      added++;
+    }
+}
+
+/* Puts a recorded run on the chart, the metrics and the confusion matrix. */
+static void
+show_run (DsTrainPage     *self,
+          const DsRunInfo *info)
+{
+  g_autoptr(GArray) steps = NULL;
+  g_autoptr(GArray) epochs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+
+  set_shown_run (self, info);
+  ds_loss_chart_clear (self->chart);
+  ds_loss_chart_set_steps_per_epoch (self->chart, info->steps_per_epoch);
+  steps = ds_project_list_run_steps (self->project, info->id, &error);
+  if (steps != NULL)
+    epochs = ds_project_list_run_epochs (self->project, info->id, &error);
+  if (steps == NULL || epochs == NULL)
+    {
+      gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  for (guint i = 0; i < steps->len; i++)
+    ds_loss_chart_add_train_loss (self->chart, g_array_index (steps, DsRunStep, i).step,
+                                  g_array_index (steps, DsRunStep, i).loss);
+  for (guint i = 0; i < epochs->len; i++)
+    {
+      const DsRunEpoch *e = &g_array_index (epochs, DsRunEpoch, i);
+
+      ds_loss_chart_add_epoch (self->chart, e->epoch, e->val_loss, e->val_accuracy);
+    }
+  /* a finished run predicts with its best weights: show that epoch's matrix, so that its cells
+   * hold the images a click shows */
+  {
+    guint shown = epochs->len;
+
+    if ((info->status == DS_RUN_FINISHED || info->status == DS_RUN_STOPPED_EARLY)
+        && info->best_epoch > 0 && info->best_epoch <= epochs->len)
+      shown = info->best_epoch;
+    show_metrics (self, shown > 0 ? &g_array_index (epochs, DsRunEpoch, shown - 1) : NULL);
+  }
+  add_overlays (self);
+
+  status = g_strdup_printf ("Run #%" G_GINT64_FORMAT ": %s%s%s", info->id,
+                            ds_run_status_to_string (info->status),
+                            info->message != NULL ? " — " : "",
+                            info->message != NULL ? info->message : "");
+  gtk_label_set_text (self->status_label, status);
+  gtk_progress_bar_set_fraction (self->progress_bar,
+                                 info->config.epochs > 0
+                                 ? (double) info->epochs_done / info->config.epochs : 0.0);
+  gtk_label_set_text (self->throughput_label, "");
+}
+
+static void
+run_selected_cb (DsTrainPage   *self,
+                 GtkListBoxRow *row)
+{
+  if (self->chart == NULL)
+    return;
+  if (row != NULL && self->runs != NULL && self->job == NULL)
+    show_run (self, g_ptr_array_index (self->runs, gtk_list_box_row_get_index (row)));
+  update_actions (self);
+}
+
+static void
+overlay_toggled_cb (DsTrainPage *self)
+{
+  if (self->project != NULL)
+    add_overlays (self);
+}
+
+static void
+confusion_cell_cb (DsTrainPage *self,
+                   guint        true_index,
+                   guint        predicted_index)
+{
+  guint k = self->shown_classes != NULL ? g_strv_length (self->shown_classes) : 0;
+
+  if (self->shown_run == 0 || true_index >= k || predicted_index >= k)
+    return;
+  g_signal_emit (self, signals[SHOW_IMAGES], 0, self->shown_run,
+                 self->shown_class_ids[true_index], self->shown_class_ids[predicted_index]);
+}
+
+/* The live run */
+
+static void
+update_status (DsTrainPage *self)
+{
+  g_autofree char *text = NULL;
+  DsProgress p;
+  double rate, fraction;
+  char eta[32];
+
+  if (self->job == NULL)
+    return;
+  ds_train_job_get_progress (self->job, &p);
+  switch (ds_train_job_get_phase (self->job))
+    {
+    case DS_TRAIN_JOB_LOADING:
+      gtk_label_set_text (self->status_label, "Reading the images…");
+      gtk_progress_bar_pulse (self->progress_bar);
+      return;
+    case DS_TRAIN_JOB_PREDICTING:
+      gtk_label_set_text (self->status_label, "Predicting every image of the project…");
+      return;
+    default:
+      break;
+    }
+  if (p.global_step == 0)
+    return;
+
+  format_duration (p.eta_seconds, eta, sizeof eta);
+  text = g_strdup_printf ("Run #%" G_GINT64_FORMAT "%s · epoch %u of %u · step %" G_GUINT64_FORMAT
+                          " of %" G_GUINT64_FORMAT " · loss %.4f · %s left",
+                          ds_train_job_get_run_id (self->job),
+                          ds_train_job_get_paused (self->job) ? " (paused)" : "",
+                          p.epoch, p.n_epochs, p.step, p.n_steps, p.loss, eta);
+  gtk_label_set_text (self->status_label, text);
+  fraction = (double) p.global_step / MAX ((double) p.n_epochs * p.n_steps, 1.0);
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
+  rate = ds_train_job_get_throughput (self->job);
+  g_free (text);
+  text = g_strdup_printf ("%.0f images/s", rate);
+  gtk_label_set_text (self->throughput_label, text);
+}
+
+static void
+job_started_cb (DsTrainPage *self,
+                gint64       run_id,
+                guint64      steps_per_epoch,
+                guint        n_train,
+                guint        n_val,
+                guint        n_test)
+{
+  g_autoptr(DsRunInfo) info = ds_project_get_run (self->project, run_id, NULL);
+
+  if (info != NULL)
+    {
+      /* a resumed run shows what it did before it stopped */
+      if (info->epochs_done > 0)
+        show_run (self, info);
+      else
+        {
+          set_shown_run (self, info);
+          ds_loss_chart_clear (self->chart);
+          show_metrics (self, NULL);
+        }
+    }
+  ds_loss_chart_set_steps_per_epoch (self->chart, steps_per_epoch);
+  reload_runs (self, 0);
+  add_overlays (self);
+  g_debug ("run %" G_GINT64_FORMAT ": %u training, %u validation, %u test images", run_id,
+           n_train, n_val, n_test);
+}
+
+static void
+job_steps_cb (DsTrainPage     *self,
+              const DsRunStep *steps,
+              guint            n)
+{
+  for (guint i = 0; i < n; i++)
+    ds_loss_chart_add_train_loss (self->chart, steps[i].step, steps[i].loss);
+  update_status (self);
+}
+
+static void
+job_epoch_cb (DsTrainPage      *self,
+              const DsRunEpoch *epoch)
+{
+  ds_loss_chart_add_epoch (self->chart, epoch->epoch, epoch->val_loss, epoch->val_accuracy);
+  show_metrics (self, epoch);
+}
+
+static void
+job_phase_cb (DsTrainPage *self)
+{
+  update_status (self);
+  update_actions (self);
+}
+
+static void
+job_finished_cb (DsTrainPage  *self,
+                 const GError *error)
+{
+  gint64 run_id = ds_train_job_get_run_id (self->job);
+
+  g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
+  reload_runs (self, run_id);
+  if (run_id == 0 && error != NULL)
+    {
+      /* nothing was recorded: the run could not start */
+      gtk_label_set_text (self->status_label, error->message);
+      ds_show_error (GTK_WIDGET (self), "The run could not start", error);
+    }
+  else if (error != NULL && !g_error_matches (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_CANCELLED))
+    ds_show_error (GTK_WIDGET (self), "Training stopped", error);
+  update_actions (self);
+  if (run_id != 0)
+    g_signal_emit (self, signals[RUN_FINISHED], 0, run_id);
+}
+
+static void
+start_job (DsTrainPage *self,
+           DsTrainJob  *job)
+{
+  self->job = job;
+  g_signal_connect_swapped (job, "started", G_CALLBACK (job_started_cb), self);
+  g_signal_connect_swapped (job, "steps", G_CALLBACK (job_steps_cb), self);
+  g_signal_connect_swapped (job, "epoch", G_CALLBACK (job_epoch_cb), self);
+  g_signal_connect_swapped (job, "finished", G_CALLBACK (job_finished_cb), self);
+  g_signal_connect_swapped (job, "notify::phase", G_CALLBACK (job_phase_cb), self);
+  gtk_list_box_unselect_all (self->runs_list);
+  gtk_label_set_text (self->status_label, "Reading the images…");
+  gtk_label_set_text (self->throughput_label, "");
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  ds_train_job_start (job);
+  update_actions (self);
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  DsTrainPage *self = DS_TRAIN_PAGE (widget);
+  g_auto(DsRunConfig) config = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (self->job != NULL || self->project == NULL || selected_preset (self) == NULL)
+    return;
+  read_form (self, &config);
+  if (!ds_run_config_validate (&config, &error))
+    {
+      ds_show_error (widget, "These settings cannot train", error);
+      return;
+    }
+  start_job (self, ds_train_job_new (ds_project_get_folder (self->project), &config));
+}
+
+static void
+resume_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DsTrainPage *self = DS_TRAIN_PAGE (widget);
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->runs_list);
+  DsRunInfo *info;
+
+  if (self->job != NULL || row == NULL || self->runs == NULL)
+    return;
+  info = g_ptr_array_index (self->runs, gtk_list_box_row_get_index (row));
+  start_job (self, ds_train_job_new_resume (ds_project_get_folder (self->project), info->id));
+}
+
+static void
+pause_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  DsTrainPage *self = DS_TRAIN_PAGE (widget);
+
+  if (self->job == NULL)
+    return;
+  ds_train_job_set_paused (self->job, !ds_train_job_get_paused (self->job));
+  update_actions (self);
+  update_status (self);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DsTrainPage *self = DS_TRAIN_PAGE (widget);
+
+  if (self->job != NULL)
+    {
+      ds_train_job_cancel (self->job);
+      gtk_label_set_text (self->status_label, "Stopping after this step…");
+    }
+}
+
+/* Exports */
+
+typedef gboolean (*ExportFunc) (DsLossChart  *chart,
+                                const char   *path,
+                                GError      **error);
+
+static gboolean
+export_png (DsLossChart  *chart,
+            const char   *path,
+            GError      **error)
+{
+  return ds_loss_chart_export_png (chart, path, 1200, 700, error);
+}
+
+static gboolean
+export_svg (DsLossChart  *chart,
+            const char   *path,
+            GError      **error)
+{
+  return ds_loss_chart_export_svg (chart, path, 900, 525, error);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  DsTrainPage *self = DS_TRAIN_PAGE (user_data);
+  ExportFunc func = g_object_get_data (G_OBJECT (dialog), "ds-func");
+
+  if (response == GTK_RESPONSE_ACCEPT && self->chart != NULL)
+    {
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && !func (self->chart, path, &error))
+        ds_show_error (GTK_WIDGET (self), "The chart could not be exported", error);
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DsTrainPage *self = DS_TRAIN_PAGE (widget);
+  g_autofree char *name = NULL;
+  const char *ext = "csv";
+  ExportFunc func = ds_loss_chart_export_csv;
+  GtkFileChooserNative *chooser;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (g_str_equal (action_name, "train.export-png"))
+    ext = "png", func = export_png;
+  else if (g_str_equal (action_name, "train.export-svg"))
+    ext = "svg", func = export_svg;
+  name = g_strdup_printf ("run-%" G_GINT64_FORMAT ".%s", self->shown_run, ext);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  chooser = gtk_file_chooser_native_new ("Export", GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_object_set_data (G_OBJECT (chooser), "ds-func", func);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Public */
+
+static void
+stop_job (DsTrainPage *self)
+{
+  if (self->job == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->job, self);
+  ds_train_job_cancel_and_wait (self->job);
+  g_clear_object (&self->job);
+}
+
+void
+ds_train_page_stop_and_wait (DsTrainPage *self)
+{
+  g_return_if_fail (DS_IS_TRAIN_PAGE (self));
+
+  if (self->job == NULL)
+    return;
+  stop_job (self);
+  update_actions (self);
+}
+
+void
+ds_train_page_set_project (DsTrainPage *self,
+                           DsProject   *project)
+{
+  g_return_if_fail (DS_IS_TRAIN_PAGE (self));
+
+  ds_train_page_stop_and_wait (self);
+  self->project = project;
+  set_shown_run (self, NULL);
+  ds_loss_chart_clear (self->chart);
+  ds_loss_chart_clear_overlays (self->chart);
+  show_metrics (self, NULL);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_label_set_text (self->throughput_label, "");
+  gtk_label_set_text (self->status_label, project != NULL
+                      ? "Set up a run on the left and press Train."
+                      : "Open a project to train on its labelled images.");
+  reload_runs (self, 0);
+  /* the latest run, to pick up where the user left off */
+  if (self->runs != NULL && self->runs->len > 0)
+    gtk_list_box_select_row (self->runs_list, gtk_list_box_get_row_at_index (self->runs_list, 0));
+  update_actions (self);
+}
+
+gboolean
+ds_train_page_is_training (DsTrainPage *self)
+{
+  return self->job != NULL;
+}
+
+gint64
+ds_train_page_get_run_id (DsTrainPage *self)
+{
+  if (self->job != NULL && ds_train_job_get_run_id (self->job) != 0)
+    return ds_train_job_get_run_id (self->job);
+
+  return self->shown_run;
+}
+
+DsLossChart *
+ds_train_page_get_chart (DsTrainPage *self)
+{
+  return self->chart;
+}
+
+GtkWidget *
+ds_train_page_get_confusion_view (DsTrainPage *self)
+{
+  return GTK_WIDGET (self->confusion);
+}
+
+static gboolean
+x_unit_to_chart (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
+{
+  g_value_set_enum (to, g_value_get_uint (from) == 1 ? DS_CHART_X_EPOCH : DS_CHART_X_STEP);
+  return TRUE;
+}
+
+static void
+ds_train_page_dispose (GObject *object)
+{
+  DsTrainPage *self = DS_TRAIN_PAGE (object);
+
+  stop_job (self);
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  set_shown_run (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_TRAIN_PAGE);
+
+  G_OBJECT_CLASS (ds_train_page_parent_class)->dispose (object);
+}
+
+static void
+ds_train_page_class_init (DsTrainPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ds_train_page_dispose;
+
+  signals[SHOW_IMAGES] = g_signal_new ("show-images", G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                       G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64);
+  signals[RUN_FINISHED] = g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                        G_TYPE_INT64);
+
+  g_type_ensure (DS_TYPE_LOSS_CHART);
+  g_type_ensure (DS_TYPE_CONFUSION_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/defectscope/Defectscope/ui/ds-train-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "trainpage");
+
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, paned);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, preset_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, preset_description);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, epochs_spin);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, batch_spin);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, lr_spin);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, optimizer_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, decay_spin);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, val_spin);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, patience_spin);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, shift_spin);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, hflip_check);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, vflip_check);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, runs_list);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, overlay_check);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, throughput_label);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, log_check);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, xunit_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, smoothing_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, metrics_title);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, metrics_grid);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, confusion);
+  gtk_widget_class_bind_template_callback (widget_class, preset_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, run_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, overlay_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, confusion_cell_cb);
+
+  gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "train.resume", NULL, resume_action);
+  gtk_widget_class_install_action (widget_class, "train.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "train.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "train.export-csv", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "train.export-png", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "train.export-svg", NULL, export_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "train.start", NULL);
+}
+
+static void
+ds_train_page_init (DsTrainPage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  const DsPreset * const *presets = ds_presets ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; presets[i] != NULL; i++)
+    gtk_string_list_append (names, presets[i]->name);
+  gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->preset_dropdown, 0);
+  preset_changed_cb (self);
+
+  g_object_bind_property (self->log_check, "active", self->chart, "log-scale",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->smoothing_adjustment, "value", self->chart, "smoothing",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property_full (self->xunit_dropdown, "selected", self->chart, "x-unit",
+                               G_BINDING_SYNC_CREATE, x_unit_to_chart, NULL, NULL, NULL);
+  update_actions (self);
+}
