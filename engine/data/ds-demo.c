@@ -295,10 +295,12 @@ ds_demo_config_init (DsDemoConfig *cfg)
 
   memset (cfg, 0, sizeof *cfg);
   cfg->size = DS_DEMO_DEFAULT_SIZE;
-  cfg->counts[DS_DEMO_OK] = 160;
-  cfg->counts[DS_DEMO_SCRATCH] = 60;
-  cfg->counts[DS_DEMO_SPOT] = 60;
-  cfg->counts[DS_DEMO_CRACK] = 40;
+  /* enough for a small CNN to learn the defects from the labelled half (about 430 training
+   * images); at a third of this it stays at the majority class */
+  cfg->counts[DS_DEMO_OK] = 480;
+  cfg->counts[DS_DEMO_SCRATCH] = 180;
+  cfg->counts[DS_DEMO_SPOT] = 180;
+  cfg->counts[DS_DEMO_CRACK] = 120;
   cfg->seed = DS_DEMO_DEFAULT_SEED;
   cfg->write_masks = TRUE;
 }

@@ -63,8 +63,8 @@ typedef gboolean (*DsDemoProgressFunc) (guint    done,
                                         guint    total,
                                         gpointer user_data);
 
-/* Fills @cfg with the defaults: 64×64, seed DS_DEMO_DEFAULT_SEED, masks written, and 320
- * images of which 160 ok, 60 scratch, 60 spot and 40 crack (rare defects, as on a line). */
+/* Fills @cfg with the defaults: 64×64, seed DS_DEMO_DEFAULT_SEED, masks written, and 960
+ * images of which 480 ok, 180 scratch, 180 spot and 120 crack (rare defects, as on a line). */
 void        ds_demo_config_init   (DsDemoConfig       *cfg);
 
 /* FALSE with DS_ENGINE_ERROR_INVALID_ARGUMENT when the size or a count is out of range or

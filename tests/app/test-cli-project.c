@@ -100,13 +100,13 @@ test_demo_and_export (void)
   /* the demo: a few hundred images in four classes, half of them labelled */
   project = ds_project_open (a, DS_PROJECT_OPEN_READ_ONLY, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (ds_project_count_images (project, DS_IMAGE_FILTER_ALL, 0, NULL), ==, 320);
-  g_assert_cmpint (ds_project_count_images (project, DS_IMAGE_FILTER_UNLABELLED, 0, NULL), ==, 160);
+  g_assert_cmpint (ds_project_count_images (project, DS_IMAGE_FILTER_ALL, 0, NULL), ==, 960);
+  g_assert_cmpint (ds_project_count_images (project, DS_IMAGE_FILTER_UNLABELLED, 0, NULL), ==, 480);
   g_clear_pointer (&project, ds_project_close);
 
   g_assert_cmpint (run (&out, "project", "export", "--project", a, "--csv", csv_a,
                         "--folder", folders, NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "160 labelled images"));
+  g_assert_nonnull (strstr (out, "480 labelled images"));
   g_assert_cmpint (run (NULL, "project", "export", "--project", b, "--csv", csv_b, NULL), ==, 0);
 
   /* same seed, same images and labels */
@@ -115,10 +115,10 @@ test_demo_and_export (void)
   g_assert_cmpstr (labels_a, ==, labels_b);
   rows = g_strsplit (labels_a, "\n", -1);
   g_assert_cmpstr (rows[0], ==, "path,class");
-  g_assert_cmpuint (g_strv_length (rows), ==, 1 + 320 + 1);
+  g_assert_cmpuint (g_strv_length (rows), ==, 1 + 960 + 1);
   for (guint i = 1; rows[i] != NULL; i++)
     labelled += *rows[i] != '\0' && !g_str_has_suffix (rows[i], ",");
-  g_assert_cmpuint (labelled, ==, 160);
+  g_assert_cmpuint (labelled, ==, 480);
 
   /* one folder a class with its labelled images */
   {
@@ -133,7 +133,7 @@ test_demo_and_export (void)
         g_assert_cmpuint (n, >, 0);
         total += n;
       }
-    g_assert_cmpuint (total, ==, 160);
+    g_assert_cmpuint (total, ==, 480);
   }
 }
 

@@ -135,7 +135,7 @@ test_press_1 (void)
   g_assert_nonnull (project);
   unlabelled = ds_project_list_images (project, DS_IMAGE_FILTER_UNLABELLED, 0, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (unlabelled->len, ==, 160);
+  g_assert_cmpuint (unlabelled->len, ==, 480);
   classes = ds_project_list_classes (project, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (classes->len, ==, 4);
