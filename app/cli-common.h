@@ -42,5 +42,6 @@ int cli_eval    (int argc, char **argv);
 int cli_predict (int argc, char **argv);
 int cli_demo    (int argc, char **argv);
 int cli_project (int argc, char **argv);
+int cli_anomaly (int argc, char **argv);
 
 G_END_DECLS

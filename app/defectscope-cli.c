@@ -21,6 +21,7 @@ static const CliCommand commands[] = {
   { "predict", "classify a folder of PNGs into a CSV file",     cli_predict },
   { "demo",    "write the built-in demo project",                cli_demo },
   { "project", "export a project's labels (project export …)",   cli_project },
+  { "anomaly", "anomaly detection with autoencoders (anomaly train|eval|score …)", cli_anomaly },
 };
 
 static int

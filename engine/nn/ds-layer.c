@@ -32,6 +32,7 @@ static const DsLayerClass * const layer_classes[] = {
   &ds_batchnorm_class,
   &ds_dropout_class,
   &ds_flatten_class,
+  &ds_reshape_class,
   &ds_relu_class,
   &ds_leaky_relu_class,
   &ds_sigmoid_class,

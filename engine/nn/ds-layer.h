@@ -141,6 +141,7 @@ extern const DsLayerClass ds_avgpool2d_class;
 extern const DsLayerClass ds_batchnorm_class;
 extern const DsLayerClass ds_dropout_class;
 extern const DsLayerClass ds_flatten_class;
+extern const DsLayerClass ds_reshape_class;
 extern const DsLayerClass ds_relu_class;
 extern const DsLayerClass ds_leaky_relu_class;
 extern const DsLayerClass ds_sigmoid_class;

@@ -1,4 +1,4 @@
-/* ds-reshape.c: layers that only move values: flatten and nearest-neighbour upsampling
+/* ds-reshape.c: layers that only move values: flatten, reshape and nearest-neighbour upsampling
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,7 +10,8 @@
 typedef struct
 {
   DsLayer parent;
-  guint   scale;   /* upsample only */
+  guint   scale;               /* upsample only */
+  guint   channels, height, width; /* reshape only: the output (C, H, W) */
 } DsReshape;
 
 static gboolean
@@ -44,6 +45,73 @@ flatten_backward (DsLayer        *layer,
     return;
   ds_tensor_reshape (dinp, inp->shape);
   memcpy (dinp->data, dout->data, ds_tensor_size (inp) * sizeof (float));
+}
+
+/* reshape: the same values in another (C, H, W), e.g. a dense decoder's output as an image */
+static gboolean
+reshape_configure (DsLayer      *layer,
+                   DsLayerArgs  *args,
+                   GError      **error)
+{
+  DsReshape *self = (DsReshape *) layer;
+
+  if (!ds_layer_args_get_uint (args, "channels", 0, &self->channels, error) ||
+      !ds_layer_args_get_uint (args, "height", 1, &self->height, error) ||
+      !ds_layer_args_get_uint (args, "width", 1, &self->width, error))
+    return FALSE;
+  if (self->channels == 0 || self->height == 0 || self->width == 0)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "reshape: channels, height and width must be at least 1");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+reshape_infer (DsLayer  *layer,
+               GError  **error)
+{
+  DsReshape *self = (DsReshape *) layer;
+  DsShape out = DS_SHAPE (1, self->channels, self->height, self->width);
+
+  if (ds_shape_sample_size (&out) != ds_shape_sample_size (&layer->in_shape))
+    {
+      g_autofree char *in_text = ds_shape_to_string (&layer->in_shape);
+
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_SHAPE,
+                   "reshape: %u×%u×%u does not hold the %" G_GSIZE_FORMAT " values of %s",
+                   self->channels, self->height, self->width,
+                   ds_shape_sample_size (&layer->in_shape), in_text);
+      return FALSE;
+    }
+  layer->out_shape = out;
+
+  return TRUE;
+}
+
+static void
+reshape_forward (DsLayer        *layer,
+                 const DsTensor *inp,
+                 DsTensor       *out,
+                 gboolean        training,
+                 DsRng          *rng)
+{
+  const DsShape *os = &layer->out_shape;
+
+  ds_tensor_reshape (out, DS_SHAPE (inp->shape.n, os->c, os->h, os->w));
+  memcpy (out->data, inp->data, ds_tensor_size (inp) * sizeof (float));
+}
+
+static void
+reshape_describe (DsLayer *layer,
+                  GString *spec)
+{
+  DsReshape *self = (DsReshape *) layer;
+
+  g_string_append_printf (spec, " channels=%u height=%u width=%u",
+                          self->channels, self->height, self->width);
 }
 
 static gboolean
@@ -143,6 +211,17 @@ const DsLayerClass ds_flatten_class = {
   .infer = flatten_infer,
   .forward = flatten_forward,
   .backward = flatten_backward,
+};
+
+/* Same values, same order: the gradient goes back as it came, like flatten's. */
+const DsLayerClass ds_reshape_class = {
+  .name = "reshape",
+  .instance_size = sizeof (DsReshape),
+  .configure = reshape_configure,
+  .infer = reshape_infer,
+  .forward = reshape_forward,
+  .backward = flatten_backward,
+  .describe = reshape_describe,
 };
 
 const DsLayerClass ds_upsample_class = {
