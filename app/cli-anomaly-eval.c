@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli-anomaly.h"
@@ -19,6 +20,15 @@ static const DsAnomalyScoring alternatives[] = {
   { DS_RESIDUAL_SSIM, 1.5f, DS_SCORE_TOP_K, 0.1f },
 };
 
+static int
+compare_floats (const void *a,
+                const void *b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+
+  return (x > y) - (x < y);
+}
+
 static gboolean
 same_scoring (const DsAnomalyScoring *a,
               const DsAnomalyScoring *b)
@@ -28,12 +38,14 @@ same_scoring (const DsAnomalyScoring *a,
          (a->score != DS_SCORE_TOP_K || a->top_k == b->top_k);
 }
 
-/* Pixel AUROC over the images with masks, as their maps arrive. */
+/* Pixel AUROC over the images with masks, and each image's largest residual (for the heatmap
+ * scale), as the maps arrive. */
 typedef struct
 {
   const DsAnomalySet *set;
   DsAurocHistogram   *hist;
   guint               n_images;
+  float              *maxima;   /* (n) */
 } PixelJob;
 
 static void
@@ -43,7 +55,11 @@ pixel_cb (guint        index,
 {
   PixelJob *job = user_data;
   gsize hw = (gsize) job->set->data->h * job->set->data->w;
+  float top = 0.0f;
 
+  for (gsize i = 0; i < hw; i++)
+    top = MAX (top, map[i]);
+  job->maxima[index] = top;
   if (job->set->has_mask == NULL || !job->set->has_mask[index])
     return;
   ds_auroc_histogram_add (job->hist, map, job->set->masks + index * hw, hw);
@@ -277,7 +293,10 @@ cli_anomaly_eval (int    argc,
   g_autofree char *project_path = NULL;
   g_autofree char *normal_class = NULL;
   g_autofree char *roc_path = NULL;
+  g_autofree char *residual_name = NULL;
+  g_autofree char *score_name = NULL;
   gboolean json = FALSE, save_thresholds = FALSE;
+  double sigma = -1, top_k = -1;
   int threads = 2;
   GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path,
@@ -291,9 +310,15 @@ cli_anomaly_eval (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the figures as JSON", NULL },
     { "roc", 0, 0, G_OPTION_ARG_FILENAME, &roc_path,
       "Write the ROC curve as threshold,fpr,tpr rows", "OUT.csv" },
+    { "residual", 0, 0, G_OPTION_ARG_STRING, &residual_name,
+      "Measure with another residual: smoothed, squared or ssim", "KIND" },
+    { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &sigma, "… and σ, pixels", "S" },
+    { "score", 0, 0, G_OPTION_ARG_STRING, &score_name,
+      "… or another image score: top-k, mean or max", "KIND" },
+    { "top-k", 0, 0, G_OPTION_ARG_DOUBLE, &top_k, "… and top-k fraction", "F" },
     { "save-thresholds", 0, 0, G_OPTION_ARG_NONE, &save_thresholds,
-      "Choose the thresholds on this data (best F1 when it has anomalies) and save them in "
-      "the model", NULL },
+      "Choose the thresholds on this data (best F1 when it has anomalies) and save them, with "
+      "the scoring, in the model", NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -312,7 +337,11 @@ cli_anomaly_eval (int    argc,
   g_autofree float *good = NULL;
   g_autofree float *subset_scores = NULL;
   g_autofree guint8 *subset_positive = NULL;
+  g_autofree float *maxima = NULL;
+  g_autofree float *good_maxima = NULL;
   g_auto(DsAnomalyParams) params = { 0 };
+  DsAnomalyScoring stored;
+  gboolean rescored = FALSE;
   guint n_scorings = 0, n;
   Report r = { 0 };
   PixelJob pixels = { 0 };
@@ -332,6 +361,22 @@ cli_anomaly_eval (int    argc,
 
   if ((model = cli_anomaly_load (model_path, &params, &opt, &error)) == NULL)
     return cli_fail (error);
+  /* another scoring: the stored thresholds mean nothing for it, so they are chosen here */
+  stored = params.scoring;
+  if (residual_name != NULL &&
+      !ds_residual_kind_from_string (residual_name, &params.scoring.residual))
+    return cli_usage_error ("anomaly eval", "unknown residual “%s” (smoothed, squared or ssim)",
+                            residual_name);
+  if (score_name != NULL && !ds_score_kind_from_string (score_name, &params.scoring.score))
+    return cli_usage_error ("anomaly eval", "unknown score “%s” (top-k, mean or max)",
+                            score_name);
+  if (sigma != -1)
+    params.scoring.sigma = (float) sigma;
+  if (top_k != -1)
+    params.scoring.top_k = (float) top_k;
+  if (!ds_anomaly_scoring_check (&params.scoring, &error))
+    return cli_usage_error ("anomaly eval", "%s", error->message);
+  rescored = !same_scoring (&stored, &params.scoring);
   ctx = ds_context_new (1, (guint) threads);
   set = cli_anomaly_open (data_path, project_path,
                           normal_class != NULL ? normal_class : params.normal_class,
@@ -349,21 +394,26 @@ cli_anomaly_eval (int    argc,
       scorings[n_scorings++] = alternatives[i];
   scores = g_new (float, (gsize) n_scorings * n);
   subset = (DsSubset) { set->data, NULL, n };
-  pixels = (PixelJob) { set, hist, 0 };
+  maxima = g_new (float, MAX (n, 1));
+  pixels = (PixelJob) { set, hist, 0, maxima };
   start = g_get_monotonic_time ();
-  if (!ds_anomaly_score_set (model, ctx, &subset, scorings, n_scorings, 256, scores,
-                             set->masks != NULL ? pixel_cb : NULL, &pixels, &error))
+  if (!ds_anomaly_score_set (model, ctx, &subset, scorings, n_scorings, 256, scores, pixel_cb,
+                             &pixels, &error))
     return cli_fail (error);
   r.seconds = (g_get_monotonic_time () - start) / 1e6;
 
   /* unlabelled images count neither way */
   positive = g_new (guint8, MAX (n, 1));
   good = g_new (float, MAX (n, 1));
+  good_maxima = g_new (float, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     {
       positive[i] = ds_anomaly_set_is_anomalous (set, i);
       if (set->data->labels[i] == set->normal)
-        good[r.n_normal++] = scores[i];
+        {
+          good_maxima[r.n_normal] = maxima[i];
+          good[r.n_normal++] = scores[i];
+        }
       r.n_anomalous += positive[i];
     }
   aurocs = g_new (double, n_scorings);
@@ -397,7 +447,7 @@ cli_anomaly_eval (int    argc,
       class_aurocs[k] = ds_auroc (subset_scores, subset_positive, m);
     }
 
-  if (save_thresholds)
+  if (save_thresholds || rescored)
     {
       if (r.n_normal == 0)
         {
@@ -406,10 +456,18 @@ cli_anomaly_eval (int    argc,
           return CLI_FAILURE;
         }
       ds_anomaly_params_calibrate (&params, good, r.n_normal, scores, positive, n);
+      qsort (good_maxima, r.n_normal, sizeof (float), compare_floats);
+      params.heat_max = good_maxima[(gsize) floor (0.99 * (r.n_normal - 1))];
+    }
+  if (save_thresholds)
+    {
       ds_anomaly_params_to_model (&params, model);
       if (!ds_model_save (model, opt, model_path, &error))
         return cli_fail (error);
     }
+  else if (rescored)
+    fprintf (stderr, "defectscope-cli: another scoring than the model's: the thresholds shown "
+                     "are chosen on this data\n");
   measure_thresholds (&params, scores, positive, n, &r);
 
   if (roc_path != NULL && !write_roc_csv (roc_path, scores, positive, n, &error))

@@ -11,6 +11,11 @@
 
 #include "cli-anomaly.h"
 
+/* Without --epochs, small data sets get more epochs than the preset's, so that training sees at
+ * least this many images: 150 demo images need about 100 epochs, 6000 Fashion-MNIST ones 3. */
+#define MIN_IMAGES_SEEN 15000
+#define MAX_AUTO_EPOCHS 500
+
 static const char anomaly_usage[] =
   "Usage: defectscope-cli anomaly COMMAND [OPTION…]\n\n"
   "Commands:\n"
@@ -244,7 +249,8 @@ cli_anomaly_train (int    argc,
     { "flip", 0, 0, G_OPTION_ARG_NONE, &flip,
       "Augment with random horizontal and vertical flips (textures, parts without an up)", NULL },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs,
-      "Epochs (default: the preset's, 3 for conv-ae, 10 for dense-ae)", "N" },
+      "Epochs (default: the preset's, 3 for conv-ae, 10 for dense-ae, or enough to see 15000 "
+      "images)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size (default 64)", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Learning rate of Adam (default 0.001)", "RATE" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "N" },
@@ -360,7 +366,9 @@ cli_anomaly_train (int    argc,
                     &val_idx, &n_val);
   train_set = (DsSubset) { set->data, train_idx, n_train };
   val_set = (DsSubset) { set->data, val_idx, n_val };
-  config.epochs = epochs > 0 ? (guint) epochs : preset->epochs;
+  config.epochs = epochs > 0 ? (guint) epochs
+                 : MAX (preset->epochs, MIN ((MIN_IMAGES_SEEN + n_train - 1) / MAX (n_train, 1),
+                                             MAX_AUTO_EPOCHS));
   config.batch_size = (guint) batch;
   config.augment = preset->augment;
   if (flip)
@@ -368,9 +376,9 @@ cli_anomaly_train (int    argc,
 
   scoring_text = ds_anomaly_scoring_describe (&params.scoring);
   printf ("%s: %u training and %u validation images of class %s, %u×%u×%u, %" G_GSIZE_FORMAT
-          " parameters; score: %s\n", spec != NULL ? spec_path : preset->name, n_train, n_val,
-          set->data->class_names[set->normal], set->data->c, set->data->h, set->data->w,
-          model->n_params, scoring_text);
+          " parameters, %u epochs; score: %s\n", spec != NULL ? spec_path : preset->name, n_train,
+          n_val, set->data->class_names[set->normal], set->data->c, set->data->h, set->data->w,
+          model->n_params, config.epochs, scoring_text);
   fflush (stdout);
 
   ds_context_set_progress (ctx, train_progress_cb, &display);

@@ -351,6 +351,30 @@ test_train_eval_score (void)
         g_assert_cmpuint (top, >, 0);
       }
   }
+
+  /* another scoring: measured, then saved with thresholds chosen by F1 on this data */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_cli (&out, &err, "anomaly", "eval", "--model", shared.model,
+                              "--data", shared.data, "--score", "max", "--json", NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "\"score\": \"max\""));
+    g_assert_nonnull (strstr (err, "chosen on this data"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (&out, &err, "anomaly", "eval", "--model", shared.model,
+                              "--data", shared.data, "--score", "max", "--save-thresholds",
+                              NULL), ==, 0);
+    g_assert_nonnull (strstr (err, shared.model));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (&out, &err, "anomaly", "eval", "--model", shared.model,
+                              "--data", shared.data, "--json", NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "\"score\": \"max\""));
+    g_assert_nonnull (strstr (out, "\"rule\": \"f1\""));
+    g_assert_null (strstr (err, "chosen on this data"));
+  }
 }
 
 static void
