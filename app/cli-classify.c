@@ -180,7 +180,7 @@ cli_train (int    argc,
   int epochs = 0, batch = 64, threads = 2, patience = 0, channels = 0;
   double lr = 1e-3, weight_decay = 0.0, val_split = 0.1;
   gint64 seed = 1, resume_id = 0;
-  gboolean no_augment = FALSE;
+  gboolean no_augment = FALSE, include_synthetic = FALSE;
   GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_STRING, &preset_name,
       "Model preset: seed-cnn or defect-cnn", "NAME" },
@@ -207,6 +207,8 @@ cli_train (int    argc,
       "Stop after N epochs without a better validation loss", "N" },
     { "no-augment", 0, 0, G_OPTION_ARG_NONE, &no_augment,
       "Train without the preset's augmentation", NULL },
+    { "include-synthetic", 0, 0, G_OPTION_ARG_NONE, &include_synthetic,
+      "With --project: train on its synthetic images too (never validating or testing)", NULL },
     { "channels", 0, 0, G_OPTION_ARG_INT, &channels,
       "Channels for PNG data: 1 or 3 (default: the first image's)", "C" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &size_text,
@@ -238,6 +240,8 @@ cli_train (int    argc,
     return status;
   if (project_path != NULL && data_path != NULL)
     return cli_usage_error ("train", "give --data or --project, not both");
+  if (include_synthetic && project_path == NULL)
+    return cli_usage_error ("train", "--include-synthetic needs --project");
   if (resume_id != 0 && (project_path == NULL || resume_id < 0))
     return cli_usage_error ("train", "--resume takes a run number and needs --project");
   if (resume_id > 0)
@@ -283,6 +287,7 @@ cli_train (int    argc,
         run_config.augment = (DsAugment) { 0 };
       run_config.seed = (guint64) seed;
       run_config.n_threads = (guint) threads;
+      run_config.include_synthetic = include_synthetic;
       if (!ds_run_config_validate (&run_config, &error))
         return cli_usage_error ("train", "%s", error->message);
 

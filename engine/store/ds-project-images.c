@@ -347,3 +347,173 @@ ds_project_get_image (DsProject  *project,
 
   return info;
 }
+
+/* Synthetic images */
+
+gboolean
+ds_project_add_synthetic (DsProject     *project,
+                          const guint8  *pixels,
+                          guint          n,
+                          guint          c,
+                          guint          h,
+                          guint          w,
+                          gint64         class_id,
+                          const char    *name,
+                          gint64       **ids,
+                          GError       **error)
+{
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gint64 *new_ids = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *safe = NULL;
+  g_autoptr(DsCachedStmt) cls = NULL;
+  const char *source = ds_image_source_to_string (DS_IMAGE_SOURCE_SYNTHETIC);
+  gsize size = (gsize) c * h * w;
+  gint64 now = g_get_real_time ();
+  int rc;
+
+  g_return_val_if_fail (project != NULL, FALSE);
+  g_return_val_if_fail (pixels != NULL || n == 0, FALSE);
+  g_return_val_if_fail (class_id > 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_shape (w, h, c, error) || !ds_project_check_writable (project, error))
+    return FALSE;
+  new_ids = g_new0 (gint64, MAX (n, 1));
+  if (n == 0)
+    goto done;
+
+  /* the files first, flushed together; the rows that point at them in one transaction */
+  dir = g_build_filename (project->folder, DS_PROJECT_IMAGES_DIR, source, NULL);
+  safe = ds_store_safe_name (name != NULL ? name : "synthetic");
+  if (!ds_store_mkdir_p (dir, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *file_name = g_strdup_printf ("%s-%04u.png", safe, i + 1);
+      g_autoptr(GBytes) png = ds_png_encode (pixels + i * size, c, h, w, error);
+      char *out;
+
+      if (png == NULL)
+        goto fail;
+      out = ds_store_write_new (dir, file_name, g_bytes_get_data (png, NULL),
+                                g_bytes_get_size (png), FALSE, error);
+      if (out == NULL)
+        goto fail;
+      g_ptr_array_add (written, out);
+    }
+  if (!ds_store_sync (dir, error) || !ds_project_begin (project, error))
+    goto fail;
+
+  cls = ds_project_stmt (project, "SELECT 1 FROM classes WHERE id = ?1", error);
+  if (cls == NULL)
+    goto rollback;
+  sqlite3_bind_int64 (cls, 1, class_id);
+  rc = sqlite3_step (cls);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                     "%s: there is no class with id %" G_GINT64_FORMAT, project->db_path,
+                     class_id);
+      else
+        ds_project_fail (project, rc, "cannot read the classes", error);
+      goto rollback;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *rel = g_strjoin ("/", DS_PROJECT_IMAGES_DIR, source,
+                                        (const char *) g_ptr_array_index (written, i), NULL);
+
+      /* never a test image: synthetic ones train, they are not evidence */
+      new_ids[i] = ds_project_insert_image (project, rel, NULL, w, h, c, DS_SPLIT_NONE,
+                                            DS_IMAGE_SOURCE_SYNTHETIC, NULL, class_id, now,
+                                            error);
+      if (new_ids[i] == 0)
+        goto rollback;
+    }
+  if (!ds_project_commit (project, error))
+    goto fail;
+
+done:
+  if (ids != NULL)
+    *ids = g_steal_pointer (&new_ids);
+  return TRUE;
+
+rollback:
+  ds_project_rollback (project);
+fail:
+  for (guint i = 0; i < written->len; i++)
+    {
+      g_autofree char *abs = g_build_filename (dir, (const char *) g_ptr_array_index (written, i),
+                                               NULL);
+
+      g_unlink (abs);
+    }
+  return FALSE;
+}
+
+gboolean
+ds_project_remove_synthetic (DsProject  *project,
+                             gint64      class_id,
+                             guint      *n_removed,
+                             GError    **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(DsCachedStmt) list = NULL;
+  g_autoptr(DsCachedStmt) del = NULL;
+  int rc;
+
+  g_return_val_if_fail (project != NULL, FALSE);
+  g_return_val_if_fail (class_id >= 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (n_removed != NULL)
+    *n_removed = 0;
+  if (!ds_project_begin (project, error))
+    return FALSE;
+  list = ds_project_stmt (project,
+                          "SELECT path FROM images WHERE source = 'synthetic' "
+                          "  AND (?1 = 0 OR class_id = ?1) ORDER BY id",
+                          error);
+  if (list == NULL)
+    goto fail;
+  sqlite3_bind_int64 (list, 1, class_id);
+  while ((rc = sqlite3_step (list)) == SQLITE_ROW)
+    g_ptr_array_add (paths, g_strdup ((const char *) sqlite3_column_text (list, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      ds_project_fail (project, rc, "cannot list the synthetic images", error);
+      goto fail;
+    }
+  sqlite3_reset (list);
+
+  /* their labels' undo steps, run records and predictions go with them (ON DELETE CASCADE) */
+  del = ds_project_stmt (project,
+                         "DELETE FROM images WHERE source = 'synthetic' "
+                         "  AND (?1 = 0 OR class_id = ?1)",
+                         error);
+  if (del == NULL)
+    goto fail;
+  sqlite3_bind_int64 (del, 1, class_id);
+  if (!ds_project_step_done (project, del, "cannot remove the synthetic images", error)
+      || !ds_project_commit (project, error))
+    goto fail;
+
+  /* the rows are gone for good; a file that cannot be removed now is only an orphan */
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_autofree char *abs = g_build_filename (project->folder,
+                                               (const char *) g_ptr_array_index (paths, i), NULL);
+
+      g_unlink (abs);
+    }
+  if (n_removed != NULL)
+    *n_removed = paths->len;
+
+  return TRUE;
+
+fail:
+  ds_project_rollback (project);
+  return FALSE;
+}

@@ -121,9 +121,9 @@ ds_project_add_run (DsProject          *project,
                          "INSERT INTO runs (created_at, updated_at, origin, status, preset, epochs,"
                          "  batch_size, optimizer, lr, weight_decay, val_split, lr_schedule,"
                          "  patience, max_shift, hflip, vflip, seed, threads, input_c, input_h,"
-                         "  input_w) "
+                         "  input_w, include_synthetic) "
                          "VALUES (?1, ?1, ?2, 'running', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                         "  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                         "  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
                          error);
   if (run == NULL)
     goto fail;
@@ -147,6 +147,7 @@ ds_project_add_run (DsProject          *project,
   sqlite3_bind_int64 (run, 17, input_c);
   sqlite3_bind_int64 (run, 18, input_h);
   sqlite3_bind_int64 (run, 19, input_w);
+  sqlite3_bind_int (run, 20, config->include_synthetic);
   if (!ds_project_step_done (project, run, "cannot record the run", error))
     goto fail;
   run_id = sqlite3_last_insert_rowid (project->db);
@@ -436,7 +437,7 @@ fail:
   "id, created_at, updated_at, origin, status, message, preset, epochs, batch_size, optimizer," \
   " lr, weight_decay, val_split, lr_schedule, patience, max_shift, hflip, vflip, seed, threads," \
   " input_c, input_h, input_w, epochs_done, steps_per_epoch, wall_seconds, best_epoch," \
-  " best_val_loss, test_accuracy, checkpoint_last, checkpoint_best"
+  " best_val_loss, test_accuracy, checkpoint_last, checkpoint_best, include_synthetic"
 
 static DsRunInfo *
 read_run_row (sqlite3_stmt *stmt)
@@ -478,6 +479,7 @@ read_run_row (sqlite3_stmt *stmt)
   info->test_accuracy = column_double (stmt, 28);
   info->checkpoint_last = column_dup (stmt, 29);
   info->checkpoint_best = column_dup (stmt, 30);
+  c->include_synthetic = sqlite3_column_int (stmt, 31) != 0;
 
   return info;
 }

@@ -86,6 +86,7 @@ static const char * const migrations[DS_PROJECT_SCHEMA_VERSION] = {
   "  vflip           INTEGER NOT NULL,"
   "  seed            INTEGER NOT NULL,"
   "  threads         INTEGER NOT NULL,"
+  "  include_synthetic INTEGER NOT NULL DEFAULT 0,"
   "  input_c         INTEGER NOT NULL,"
   "  input_h         INTEGER NOT NULL,"
   "  input_w         INTEGER NOT NULL,"

@@ -198,6 +198,31 @@ gint64        ds_project_add_image_pixels (DsProject          *project,
                                            DsSplit             split,
                                            DsImageSource       source,
                                            GError            **error);
+/* Synthetic images (made by a GAN) of class @class_id: writes the @n 8-bit images @pixels
+ * ((n, c, h, w), c = 1 or 3) as PNGs under images/synthetic/ named "@name-0001.png"… (made
+ * unique), flushes them to disk once, and registers them labelled @class_id, with no split, in
+ * ONE transaction: all are added or none (the files of a failed call are removed). The labels
+ * are no undo step; ds_project_remove_synthetic() is the way back.
+ * Training runs leave synthetic images out unless asked (DsRunConfig.include_synthetic), and
+ * then only ever train on them: they never validate or test.
+ * @ids (nullable) receives the new ids in order (g_free()). */
+gboolean      ds_project_add_synthetic   (DsProject           *project,
+                                          const guint8        *pixels,
+                                          guint                n,
+                                          guint                c,
+                                          guint                h,
+                                          guint                w,
+                                          gint64               class_id,
+                                          const char          *name,
+                                          gint64             **ids,
+                                          GError             **error);
+/* Deletes every synthetic image (of class @class_id, or of all with 0) in one transaction,
+ * with what refers to them (undo entries, run records, predictions), then their files.
+ * @n_removed (nullable) receives the count. */
+gboolean      ds_project_remove_synthetic (DsProject          *project,
+                                           gint64              class_id,
+                                           guint              *n_removed,
+                                           GError            **error);
 /* One query, ascending ids. @class_id is used by DS_IMAGE_FILTER_CLASS only.
  * Returns: (transfer full) (element-type gint64): the ids, g_array_unref(); NULL with @error. */
 GArray       *ds_project_list_images     (DsProject           *project,

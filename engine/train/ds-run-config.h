@@ -27,6 +27,7 @@ typedef struct
   DsAugment     augment;
   guint64       seed;
   guint         n_threads;     /* 0: every core */
+  gboolean      include_synthetic; /* synthetic images train too (never validate or test) */
 } DsRunConfig;
 
 /* Fills @config with @preset's defaults: Adam at 0.001, batch 64, validation 0.1, seed 1,

@@ -210,6 +210,27 @@ run_open (const char  *project_folder,
   return g_steal_pointer (&run);
 }
 
+/* For each of the run's images, whether it is synthetic; NULL with @error. */
+static gboolean *
+synthetic_images (DsRun   *run,
+                  GError **error)
+{
+  g_autoptr(GArray) ids = ds_project_list_images (run->project, DS_IMAGE_FILTER_SYNTHETIC, 0,
+                                                  error);
+  g_autoptr(GHashTable) set = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gboolean *synthetic;
+
+  if (ids == NULL)
+    return NULL;
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (set, &g_array_index (ids, gint64, i));
+  synthetic = g_new0 (gboolean, MAX (run->data->n, 1));
+  for (guint i = 0; i < run->data->n; i++)
+    synthetic[i] = g_hash_table_contains (set, &run->image_ids[i]);
+
+  return synthetic;
+}
+
 /* Builds the index lists from the part each image plays. */
 static void
 set_roles (DsRun           *run,
@@ -250,6 +271,7 @@ ds_run_new (const char         *project_folder,
   g_autofree gint64 *labelled_ids = NULL;
   g_autofree DsRunRole *labelled_roles = NULL;
   g_autofree gint32 *labelled_labels = NULL;
+  g_autofree gboolean *synthetic = NULL;
   guint n_pool = 0, n_val, n_labelled = 0;
   gint64 run_id;
 
@@ -262,9 +284,12 @@ ds_run_new (const char         *project_folder,
   classes = ds_project_list_classes (run->project, error);
   if (classes == NULL)
     return NULL;
-  run->data = ds_project_load_images (run->project, DS_LOAD_UNLABELLED, 0, 0, 0, &run->image_ids,
-                                      &splits, error);
+  run->data = ds_project_load_images (run->project, DS_LOAD_UNLABELLED
+                                      | (config->include_synthetic ? DS_LOAD_SYNTHETIC : 0),
+                                      0, 0, 0, &run->image_ids, &splits, error);
   if (run->data == NULL)
+    return NULL;
+  if (config->include_synthetic && (synthetic = synthetic_images (run, error)) == NULL)
     return NULL;
 
   run->ctx = ds_context_new (config->seed, config->n_threads);
@@ -284,6 +309,14 @@ ds_run_new (const char         *project_folder,
   pool = g_new (guint32, MAX (run->data->n, 1));
   for (guint i = 0; i < run->data->n; i++)
     {
+      /* synthetic images only ever train: they are no evidence of how the model does, and
+       * leaving them out of the pool keeps the validation images those of a run without them */
+      if (synthetic != NULL && synthetic[i])
+        {
+          roles[i] = DS_RUN_ROLE_TRAIN;
+          n_labelled += run->data->labels[i] >= 0;
+          continue;
+        }
       roles[i] = splits[i] == DS_SPLIT_TEST ? DS_RUN_ROLE_TEST : DS_RUN_ROLE_TRAIN;
       if (run->data->labels[i] >= 0 && roles[i] == DS_RUN_ROLE_TRAIN)
         pool[n_pool++] = i;
@@ -397,7 +430,9 @@ ds_run_resume (const char  *project_folder,
   *ds_context_get_rng (run->ctx) = rng;
   run->wall_before = run->info->wall_seconds;
 
-  run->data = ds_project_load_images (run->project, DS_LOAD_UNLABELLED, run->info->input_c,
+  run->data = ds_project_load_images (run->project, DS_LOAD_UNLABELLED
+                                      | (run->info->config.include_synthetic
+                                         ? DS_LOAD_SYNTHETIC : 0), run->info->input_c,
                                       run->info->input_h, run->info->input_w, &run->image_ids,
                                       NULL, error);
   if (run->data == NULL)

@@ -1,9 +1,10 @@
 /* ds-run.h: a training run on a project, as the window and `defectscope-cli train --project`
  * both do it
  *
- * A run reads the project's images (not synthetic ones), holds out the test split and a
- * validation fraction of the rest (drawn with the run's seed), records itself in the project
- * with the part each image plays, and trains. After every epoch it writes runs/<id>/last.dsm,
+ * A run reads the project's images (synthetic ones only with include_synthetic, and then only
+ * to train on), holds out the test split and a validation fraction of the other real images
+ * (drawn with the run's seed: the same with or without synthetic ones), records itself in the
+ * project with the part each image plays, and trains. After every epoch it writes runs/<id>/last.dsm,
  * and runs/<id>/best.dsm when the validation loss improved, atomically and only with finite
  * weights, and records the epoch's figures and step losses. At the end it predicts every image
  * of the project with the best weights. A stopped run resumes from its last checkpoint and ends
