@@ -57,7 +57,10 @@ train_progress_cb (const DsProgress *p,
 
       g_string_append_printf (line, "epoch %u/%u  loss %.4f", p->epoch, p->n_epochs, p->loss);
       if (isfinite (p->val_loss))
-        g_string_append_printf (line, "  val_loss %.4f  val_acc %.4f", p->val_loss, p->val_accuracy);
+        g_string_append_printf (line, "  val_loss %.4f", p->val_loss);
+      /* an autoencoder's validation has a loss and no accuracy */
+      if (isfinite (p->val_accuracy))
+        g_string_append_printf (line, "  val_acc %.4f", p->val_accuracy);
       g_string_append_printf (line, "  time %.2f s  %.0f img/s", p->epoch_seconds,
                               p->items_per_second);
       printf ("%s%s\n", display->tty ? "\r\033[K" : "", line->str);
@@ -151,6 +154,10 @@ train_project (const char        *project_path,
           project_path, done->checkpoint_last);
   if (isfinite (done->test_accuracy))
     printf ("test accuracy %.4f  (%u images)\n", done->test_accuracy, n_test);
+  if (isfinite (done->anomaly.image_auroc) || isfinite (done->anomaly.threshold))
+    printf ("image AUROC %.4f, pixel AUROC %.4f (normal class %s); pass <= %.6g < review <= "
+            "%.6g < fail\n", done->anomaly.image_auroc, done->anomaly.pixel_auroc,
+            done->config.normal_class, done->anomaly.threshold_low, done->anomaly.threshold_high);
 
   if (out_path != NULL)
     {
@@ -177,13 +184,16 @@ cli_train (int    argc,
   g_autofree char *optimizer_name = NULL;
   g_autofree char *size_text = NULL;
   g_autofree char *schedule_name = NULL;
+  g_autofree char *normal_class = NULL;
   int epochs = 0, batch = 64, threads = 2, patience = 0, channels = 0;
-  double lr = 1e-3, weight_decay = 0.0, val_split = 0.1;
+  double lr = 1e-3, weight_decay = 0.0, val_split = -1;
   gint64 seed = 1, resume_id = 0;
   gboolean no_augment = FALSE, include_synthetic = FALSE;
   GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_STRING, &preset_name,
-      "Model preset: seed-cnn or defect-cnn", "NAME" },
+      "Model preset: seed-cnn or defect-cnn; with --project also conv-ae or dense-ae", "NAME" },
+    { "normal-class", 0, 0, G_OPTION_ARG_STRING, &normal_class,
+      "With --project and an autoencoder: the normal class (default: good, ok or normal)", "N" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_path,
       "IDX folder or class-per-folder PNG tree", "PATH" },
     { "project", 0, 0, G_OPTION_ARG_FILENAME, &project_path,
@@ -200,7 +210,7 @@ cli_train (int    argc,
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (default 2; 0: all cores)", "N" },
     { "val-split", 0, 0, G_OPTION_ARG_DOUBLE, &val_split,
-      "Fraction held out for validation (default 0.1)", "F" },
+      "Fraction held out for validation (default 0.1; 0.2 for autoencoders)", "F" },
     { "lr-schedule", 0, 0, G_OPTION_ARG_STRING, &schedule_name,
       "constant or cosine (default: the preset's)", "NAME" },
     { "patience", 0, 0, G_OPTION_ARG_INT, &patience,
@@ -250,11 +260,14 @@ cli_train (int    argc,
     return cli_usage_error ("train", "--model is required");
   if (project_path == NULL && (preset_name == NULL || data_path == NULL || out_path == NULL))
     return cli_usage_error ("train", "--model, --data (or --project) and --out are required");
-  if ((preset = ds_preset_lookup (preset_name)) == NULL)
+  if ((preset = ds_run_config_find_preset (preset_name)) == NULL)
     return cli_usage_error ("train", "unknown model “%s” (seed-cnn or defect-cnn)", preset_name);
+  if (preset->kind == DS_PRESET_AUTOENCODER && project_path == NULL)
+    return cli_usage_error ("train", "%s trains on a --project here; for --data use "
+                            "“defectscope-cli anomaly train”", preset_name);
   if (epochs < 0 || batch < 1 || threads < 0 || patience < 0 || !(lr > 0) || weight_decay < 0)
     return cli_usage_error ("train", "epochs, batch, threads, patience, lr and weight decay must be positive");
-  if (!(val_split >= 0.0 && val_split < 1.0))
+  if (!(val_split >= 0.0 && val_split < 1.0) && val_split != -1)
     return cli_usage_error ("train", "--val-split must be at least 0 and below 1");
   if (optimizer_name != NULL && !ds_optim_kind_from_string (optimizer_name, &kind))
     return cli_usage_error ("train", "unknown optimizer “%s” (adam, adamw or sgd)", optimizer_name);
@@ -280,7 +293,8 @@ cli_train (int    argc,
       run_config.optimizer = kind;
       run_config.lr = lr;
       run_config.weight_decay = weight_decay;
-      run_config.val_split = val_split;
+      if (val_split != -1)
+        run_config.val_split = val_split;
       run_config.lr_schedule = config.lr_schedule;
       run_config.patience = (guint) patience;
       if (no_augment)
@@ -288,6 +302,7 @@ cli_train (int    argc,
       run_config.seed = (guint64) seed;
       run_config.n_threads = (guint) threads;
       run_config.include_synthetic = include_synthetic;
+      run_config.normal_class = g_strdup (normal_class);
       if (!ds_run_config_validate (&run_config, &error))
         return cli_usage_error ("train", "%s", error->message);
 
@@ -311,6 +326,8 @@ cli_train (int    argc,
   ds_model_init_params (model, ds_context_get_rng (ctx));
   opt = ds_optimizer_new (kind, model->n_params, (float) lr, (float) weight_decay);
 
+  if (val_split == -1)
+    val_split = 0.1;
   ds_dataset_split (data, val_split, ds_context_get_rng (ctx), &train_idx, &n_train, &val_idx, &n_val);
   train_set = (DsSubset) { data, train_idx, n_train };
   val_set = (DsSubset) { data, val_idx, n_val };

@@ -121,9 +121,9 @@ ds_project_add_run (DsProject          *project,
                          "INSERT INTO runs (created_at, updated_at, origin, status, preset, epochs,"
                          "  batch_size, optimizer, lr, weight_decay, val_split, lr_schedule,"
                          "  patience, max_shift, hflip, vflip, seed, threads, input_c, input_h,"
-                         "  input_w, include_synthetic) "
+                         "  input_w, normal_class, include_synthetic) "
                          "VALUES (?1, ?1, ?2, 'running', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                         "  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                         "  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
                          error);
   if (run == NULL)
     goto fail;
@@ -147,7 +147,8 @@ ds_project_add_run (DsProject          *project,
   sqlite3_bind_int64 (run, 17, input_c);
   sqlite3_bind_int64 (run, 18, input_h);
   sqlite3_bind_int64 (run, 19, input_w);
-  sqlite3_bind_int (run, 20, config->include_synthetic);
+  sqlite3_bind_text (run, 20, config->normal_class, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (run, 21, config->include_synthetic);
   if (!ds_project_step_done (project, run, "cannot record the run", error))
     goto fail;
   run_id = sqlite3_last_insert_rowid (project->db);
@@ -437,7 +438,8 @@ fail:
   "id, created_at, updated_at, origin, status, message, preset, epochs, batch_size, optimizer," \
   " lr, weight_decay, val_split, lr_schedule, patience, max_shift, hflip, vflip, seed, threads," \
   " input_c, input_h, input_w, epochs_done, steps_per_epoch, wall_seconds, best_epoch," \
-  " best_val_loss, test_accuracy, checkpoint_last, checkpoint_best, include_synthetic"
+  " best_val_loss, test_accuracy, checkpoint_last, checkpoint_best, normal_class, image_auroc," \
+  " pixel_auroc, threshold, threshold_low, threshold_high, include_synthetic"
 
 static DsRunInfo *
 read_run_row (sqlite3_stmt *stmt)
@@ -479,7 +481,13 @@ read_run_row (sqlite3_stmt *stmt)
   info->test_accuracy = column_double (stmt, 28);
   info->checkpoint_last = column_dup (stmt, 29);
   info->checkpoint_best = column_dup (stmt, 30);
-  c->include_synthetic = sqlite3_column_int (stmt, 31) != 0;
+  c->normal_class = column_dup (stmt, 31);
+  info->anomaly.image_auroc = column_double (stmt, 32);
+  info->anomaly.pixel_auroc = column_double (stmt, 33);
+  info->anomaly.threshold = column_double (stmt, 34);
+  info->anomaly.threshold_low = column_double (stmt, 35);
+  info->anomaly.threshold_high = column_double (stmt, 36);
+  c->include_synthetic = sqlite3_column_int (stmt, 37) != 0;
 
   return info;
 }

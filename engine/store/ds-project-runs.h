@@ -3,7 +3,8 @@
  * Every run, from the window or from `defectscope-cli train --project`, is a row with its
  * settings and status, a row per epoch (losses, accuracy, validation confusion matrix), the
  * loss of every step, the images it used and in which role, and at the end the predicted class
- * of every image. Checkpoints live in the project folder under runs/<id>/.
+ * of every image (a classifier) or its anomaly score (an autoencoder). Checkpoints live in the
+ * project folder under runs/<id>/. People's decisions on flagged images are kept as reviews.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -34,6 +35,17 @@ typedef enum
   DS_RUN_ROLE_TEST,
 } DsRunRole;
 
+/* What an autoencoder run measured and decided; every figure is NAN for a classifier run and
+ * until the run has finished. */
+typedef struct
+{
+  double       image_auroc;      /* normal images it did not train on vs labelled anomalous ones */
+  double       pixel_auroc;      /* the same images' pixels, where masks exist */
+  double       threshold;        /* the decision threshold: anomalous above it */
+  double       threshold_low;    /* the review band: pass at or below low, fail above high */
+  double       threshold_high;
+} DsRunAnomaly;
+
 typedef struct
 {
   gint64       id;
@@ -54,6 +66,7 @@ typedef struct
   double       test_accuracy;    /* NAN without test images */
   char        *checkpoint_last;  /* relative to the project folder; nullable */
   char        *checkpoint_best;
+  DsRunAnomaly anomaly;
 } DsRunInfo;
 
 typedef struct
@@ -167,6 +180,46 @@ typedef struct
 GHashTable  *ds_project_get_predictions (DsProject         *project,
                                          gint64             run_id,
                                          GError           **error);
+
+/* Autoencoder runs (ds-project-scores.c) */
+
+/* Replaces an autoencoder run's scores: @scores[i] of image @image_ids[i] (NaN allowed), and
+ * records its @figures. One transaction. */
+gboolean     ds_project_set_anomaly_scores (DsProject          *project,
+                                            gint64              run_id,
+                                            const gint64       *image_ids,
+                                            const float        *scores,
+                                            guint               n,
+                                            const DsRunAnomaly *figures,
+                                            GError            **error);
+/* A run's scores in ascending image id order (arrays g_free()); @n is 0 for a run without
+ * any. */
+gboolean     ds_project_get_anomaly_scores (DsProject          *project,
+                                            gint64              run_id,
+                                            gint64            **image_ids,
+                                            float             **scores,
+                                            guint              *n,
+                                            GError            **error);
+/* The newest run that has anomaly scores, or 0 (also on error). */
+gint64       ds_project_latest_anomaly_run (DsProject          *project);
+/* Moves a run's review band to @low .. @high (low <= high); its decision threshold stays. */
+gboolean     ds_project_set_review_band    (DsProject          *project,
+                                            gint64              run_id,
+                                            double              low,
+                                            double              high,
+                                            GError            **error);
+/* Records that a person reviewed the @n images @ids (flagged by run @run_id, 0 when none) and
+ * labelled them @class_id. A later review of an image replaces the earlier one. */
+gboolean     ds_project_mark_reviewed      (DsProject          *project,
+                                            const gint64       *ids,
+                                            gsize               n,
+                                            gint64              class_id,
+                                            gint64              run_id,
+                                            GError            **error);
+/* Returns: (transfer full): image id (gint64 *) → the class id it was reviewed as (gint64 *),
+ * both g_free(). */
+GHashTable  *ds_project_get_reviews        (DsProject          *project,
+                                            GError            **error);
 
 /* Absolute path of runs/<id>/ in the project (not created). */
 char        *ds_project_run_folder     (DsProject          *project,

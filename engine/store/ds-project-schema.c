@@ -4,7 +4,8 @@
  * missing, inside the transaction that ds_project_open() holds, so a crash half way leaves it
  * at its old version. Steps are append-only: never edit one that has shipped, add the next.
  *
- * Version 1: classes and images. Version 2: the undo log. Version 3: training runs.
+ * Version 1: classes and images. Version 2: the undo log. Version 3: training runs, anomaly
+ * scores and review decisions.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -97,7 +98,15 @@ static const char * const migrations[DS_PROJECT_SCHEMA_VERSION] = {
   "  best_val_loss   REAL,"
   "  test_accuracy   REAL,"
   "  checkpoint_last TEXT,"                      /* relative to the project folder */
-  "  checkpoint_best TEXT"
+  "  checkpoint_best TEXT,"
+  /* autoencoders: the normal class, how well scores separate the labelled images, and the
+   * decision threshold and review band (as calibrated, or as moved on the Inspect page) */
+  "  normal_class    TEXT,"
+  "  image_auroc     REAL,"
+  "  pixel_auroc     REAL,"
+  "  threshold       REAL,"
+  "  threshold_low   REAL,"
+  "  threshold_high  REAL"
   ");"
   /* the class list as the run saw it: output index → class */
   "CREATE TABLE run_classes ("
@@ -138,7 +147,21 @@ static const char * const migrations[DS_PROJECT_SCHEMA_VERSION] = {
   "  idx        INTEGER NOT NULL,"               /* output index: run_classes */
   "  confidence REAL NOT NULL,"
   "  PRIMARY KEY (run_id, image_id)"
-  ") WITHOUT ROWID;",
+  ") WITHOUT ROWID;"
+  /* an autoencoder run's anomaly score of every image; NULL for a score that is not a number */
+  "CREATE TABLE anomaly_scores ("
+  "  run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+  "  image_id INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,"
+  "  score    REAL,"
+  "  PRIMARY KEY (run_id, image_id)"
+  ") WITHOUT ROWID;"
+  /* a person's decision on a flagged image: the label they gave it (Review page) */
+  "CREATE TABLE reviews ("
+  "  image_id    INTEGER PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,"
+  "  class_id    INTEGER REFERENCES classes (id) ON DELETE CASCADE,"
+  "  run_id      INTEGER REFERENCES runs (id) ON DELETE SET NULL,"   /* whose queue it was in */
+  "  reviewed_at INTEGER NOT NULL"
+  ");",
 };
 
 gboolean

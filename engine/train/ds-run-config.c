@@ -23,6 +23,28 @@ ds_run_config_init (DsRunConfig    *config,
     .seed = 1,
     .n_threads = 2,
   };
+  if (preset->kind == DS_PRESET_AUTOENCODER)
+    config->val_split = 0.2;
+}
+
+const DsPreset *
+ds_run_config_find_preset (const char *name)
+{
+  const DsPreset *preset;
+
+  if (name == NULL)
+    return NULL;
+  preset = ds_preset_lookup (name);
+
+  return preset != NULL ? preset : ds_preset_lookup_kind (name, DS_PRESET_AUTOENCODER);
+}
+
+gboolean
+ds_run_config_is_autoencoder (const DsRunConfig *config)
+{
+  const DsPreset *preset = ds_run_config_find_preset (config->preset);
+
+  return preset != NULL && preset->kind == DS_PRESET_AUTOENCODER;
 }
 
 void
@@ -31,12 +53,14 @@ ds_run_config_copy (DsRunConfig       *dest,
 {
   *dest = *src;
   dest->preset = g_strdup (src->preset);
+  dest->normal_class = g_strdup (src->normal_class);
 }
 
 void
 ds_run_config_clear (DsRunConfig *config)
 {
   g_clear_pointer (&config->preset, g_free);
+  g_clear_pointer (&config->normal_class, g_free);
 }
 
 gboolean
@@ -45,7 +69,7 @@ ds_run_config_validate (const DsRunConfig  *config,
 {
   const char *problem = NULL;
 
-  if (config->preset == NULL || ds_preset_lookup (config->preset) == NULL)
+  if (ds_run_config_find_preset (config->preset) == NULL)
     problem = "unknown model preset";
   else if (config->epochs < 1 || config->epochs > 10000)
     problem = "epochs must be between 1 and 10000";
@@ -59,6 +83,11 @@ ds_run_config_validate (const DsRunConfig  *config,
     problem = "the validation split must be at least 0 and below 1";
   else if (config->n_threads > 256)
     problem = "at most 256 threads";
+  else if (config->normal_class != NULL && config->normal_class[0] == '\0')
+    problem = "the normal class has no name";
+  else if (config->include_synthetic && ds_run_config_is_autoencoder (config))
+    problem = "an autoencoder learns what real normal parts look like: synthetic images are for "
+              "classifiers";
 
   if (problem != NULL)
     {

@@ -28,15 +28,22 @@ typedef struct
   guint64       seed;
   guint         n_threads;     /* 0: every core */
   gboolean      include_synthetic; /* synthetic images train too (never validate or test) */
+  char         *normal_class;  /* autoencoders: the class of normal images; NULL: the first of
+                                * "good", "ok", "normal" among the project's classes */
 } DsRunConfig;
 
 /* Fills @config with @preset's defaults: Adam at 0.001, batch 64, validation 0.1, seed 1,
- * 2 threads, and the preset's epochs, schedule and augmentation. */
+ * 2 threads, and the preset's epochs, schedule and augmentation. An autoencoder holds out 0.2
+ * of its normal images instead: its thresholds are set on them. */
 void     ds_run_config_init     (DsRunConfig       *config,
                                  const DsPreset    *preset);
 void     ds_run_config_copy     (DsRunConfig       *dest,
                                  const DsRunConfig *src);
 void     ds_run_config_clear    (DsRunConfig       *config);
+/* The preset called @name, classifier or autoencoder; NULL when there is none. */
+const DsPreset *ds_run_config_find_preset (const char *name);
+/* Whether @config trains an autoencoder (anomaly detection) rather than a classifier. */
+gboolean ds_run_config_is_autoencoder (const DsRunConfig *config);
 /* Checks the values; the message says which one is wrong and why. */
 gboolean ds_run_config_validate (const DsRunConfig *config,
                                  GError           **error);

@@ -11,32 +11,8 @@
 #include "ds-error.h"
 #include "models/ds-presets.h"
 #include "train/ds-run.h"
+#include "train/ds-run-private.h"
 
-struct _DsRun
-{
-  DsProject      *project;
-  DsRunInfo      *info;
-  DsDataset      *data;        /* every image of the project but synthetic ones */
-  gint64         *image_ids;   /* (data->n) */
-  guint32        *train_idx;   /* indices into data */
-  guint32        *val_idx;
-  guint32        *test_idx;
-  guint           n_train, n_val, n_test;
-  DsContext      *ctx;
-  DsModel        *model;
-  DsOptimizer    *opt;
-  DsTrainState    state;
-  guint64         steps_per_epoch;
-  char           *folder;      /* runs/<id>/, absolute */
-
-  /* while training */
-  DsProgressFunc  func;
-  gpointer        user_data;
-  GArray         *pending_steps;  /* DsRunStep of the epoch under way */
-  GError         *stop_error;     /* why the run's own callback stopped it */
-  gint64          started;        /* monotonic µs */
-  double          wall_before;    /* seconds of earlier sessions of this run */
-};
 
 void
 ds_run_free (DsRun *run)
@@ -194,6 +170,33 @@ relative_checkpoint (DsRun      *run,
   return g_strdup_printf ("%s/%" G_GINT64_FORMAT "/%s", DS_PROJECT_RUNS_DIR, run->info->id, name);
 }
 
+gint32
+ds_run_find_normal_class (const char * const  *class_names,
+                          const char          *name,
+                          GError             **error)
+{
+  static const char * const usual[] = { "good", "ok", "normal" };
+  g_autofree char *known = NULL;
+
+  for (guint i = 0; name != NULL && class_names[i] != NULL; i++)
+    if (g_ascii_strcasecmp (class_names[i], name) == 0)
+      return (gint32) i;
+  for (guint u = 0; name == NULL && u < G_N_ELEMENTS (usual); u++)
+    for (guint i = 0; class_names[i] != NULL; i++)
+      if (g_ascii_strcasecmp (class_names[i], usual[u]) == 0)
+        return (gint32) i;
+
+  known = g_strjoinv (", ", (char **) class_names);
+  if (name != NULL)
+    g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                 "there is no class “%s” to take as normal (classes: %s)", name, known);
+  else
+    g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                 "which class is normal? None is called good, ok or normal (classes: %s)",
+                 known);
+  return -1;
+}
+
 /* Opening */
 
 static DsRun *
@@ -272,6 +275,7 @@ ds_run_new (const char         *project_folder,
   g_autofree DsRunRole *labelled_roles = NULL;
   g_autofree gint32 *labelled_labels = NULL;
   g_autofree gboolean *synthetic = NULL;
+  g_auto(DsRunConfig) recorded = { 0 };
   guint n_pool = 0, n_val, n_labelled = 0;
   gint64 run_id;
 
@@ -279,6 +283,7 @@ ds_run_new (const char         *project_folder,
 
   if (!ds_run_config_validate (config, error))
     return NULL;
+  ds_run_config_copy (&recorded, config);
   if ((run = run_open (project_folder, error)) == NULL)
     return NULL;
   classes = ds_project_list_classes (run->project, error);
@@ -292,23 +297,45 @@ ds_run_new (const char         *project_folder,
   if (config->include_synthetic && (synthetic = synthetic_images (run, error)) == NULL)
     return NULL;
 
+  run->autoencoder = ds_run_config_is_autoencoder (config);
+  if (run->autoencoder)
+    {
+      run->normal = ds_run_find_normal_class ((const char * const *) run->data->class_names,
+                                              config->normal_class, error);
+      if (run->normal < 0)
+        {
+          g_prefix_error (error, "%s: ", project_folder);
+          return NULL;
+        }
+      /* the record names the class that was taken, whatever the default becomes */
+      g_free (recorded.normal_class);
+      recorded.normal_class = g_strdup (run->data->class_names[run->normal]);
+    }
+  else
+    g_clear_pointer (&recorded.normal_class, g_free);
+
   run->ctx = ds_context_new (config->seed, config->n_threads);
   run->model = ds_preset_new_model (config->preset,
                                     DS_SHAPE (1, run->data->c, run->data->h, run->data->w),
                                     run->data->n_classes, error);
   if (run->model == NULL)
     return NULL;
-  ds_model_set_class_names (run->model, (const char * const *) run->data->class_names);
+  /* an autoencoder's outputs are pixels, not classes */
+  if (!run->autoencoder)
+    ds_model_set_class_names (run->model, (const char * const *) run->data->class_names);
   ds_model_init_params (run->model, ds_context_get_rng (run->ctx));
   run->opt = ds_optimizer_new (config->optimizer, run->model->n_params, (float) config->lr,
                                (float) config->weight_decay);
   run->state = DS_TRAIN_STATE_INIT;
 
-  /* the test split stays out; the rest is shuffled with the seed and its tail validates */
+  /* the test split stays out; the rest is shuffled with the seed and its tail validates. An
+   * autoencoder trains and validates on normal images only: the others only measure it. */
   roles = g_new (DsRunRole, MAX (run->data->n, 1));
   pool = g_new (guint32, MAX (run->data->n, 1));
   for (guint i = 0; i < run->data->n; i++)
     {
+      gboolean other = run->autoencoder && run->data->labels[i] != run->normal;
+
       /* synthetic images only ever train: they are no evidence of how the model does, and
        * leaving them out of the pool keeps the validation images those of a run without them */
       if (synthetic != NULL && synthetic[i])
@@ -317,15 +344,20 @@ ds_run_new (const char         *project_folder,
           n_labelled += run->data->labels[i] >= 0;
           continue;
         }
-      roles[i] = splits[i] == DS_SPLIT_TEST ? DS_RUN_ROLE_TEST : DS_RUN_ROLE_TRAIN;
+      roles[i] = splits[i] == DS_SPLIT_TEST || other ? DS_RUN_ROLE_TEST : DS_RUN_ROLE_TRAIN;
       if (run->data->labels[i] >= 0 && roles[i] == DS_RUN_ROLE_TRAIN)
         pool[n_pool++] = i;
       n_labelled += run->data->labels[i] >= 0;
     }
   if (n_pool == 0)
     {
-      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   "%s: there are no labelled training images", project_folder);
+      if (run->autoencoder)
+        g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                     "%s: there are no labelled training images of the normal class “%s”",
+                     project_folder, run->data->class_names[run->normal]);
+      else
+        g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                     "%s: there are no labelled training images", project_folder);
       return NULL;
     }
   ds_rng_shuffle (ds_context_get_rng (run->ctx), pool, n_pool);
@@ -350,7 +382,7 @@ ds_run_new (const char         *project_folder,
   for (guint k = 0; k < classes->len; k++)
     class_ids[k] = ((DsClassInfo *) g_ptr_array_index (classes, k))->id;
 
-  run_id = ds_project_add_run (run->project, config, origin, run->data->c, run->data->h,
+  run_id = ds_project_add_run (run->project, &recorded, origin, run->data->c, run->data->h,
                                run->data->w, (const char * const *) run->data->class_names,
                                class_ids, labelled_ids, labelled_roles, labelled_labels,
                                n_labelled, error);
@@ -463,6 +495,14 @@ ds_run_resume (const char  *project_folder,
   g_strfreev (run->data->class_names);
   run->data->class_names = g_strdupv (run->info->class_names);
   run->data->n_classes = g_strv_length (run->info->class_names);
+  run->autoencoder = ds_run_config_is_autoencoder (&run->info->config);
+  if (run->autoencoder)
+    {
+      run->normal = ds_run_find_normal_class ((const char * const *) run->data->class_names,
+                                              run->info->config.normal_class, error);
+      if (run->normal < 0)
+        return NULL;
+    }
   set_roles (run, roles);
   run->folder = ds_project_run_folder (run->project, run_id);
 
@@ -606,7 +646,7 @@ ds_run_train (DsRun           *run,
   g_autoptr(GError) local_error = NULL;
   const DsRunConfig *config = &run->info->config;
   DsTrainConfig tconfig = {
-    .objective = DS_OBJECTIVE_CLASSIFY,
+    .objective = run->autoencoder ? DS_OBJECTIVE_RECONSTRUCT : DS_OBJECTIVE_CLASSIFY,
     .epochs = config->epochs,
     .batch_size = config->batch_size,
     .augment = config->augment,
@@ -617,6 +657,7 @@ ds_run_train (DsRun           *run,
   DsSubset val = { run->data, run->val_idx, run->n_val };
   DsRunStatus status;
   double test_accuracy = NAN;
+  DsRunAnomaly figures;
   gboolean ok;
 
   run->func = func;
@@ -633,7 +674,9 @@ ds_run_train (DsRun           *run,
       g_clear_error (&local_error);
       local_error = g_steal_pointer (&run->stop_error);
     }
-  if (ok)
+  if (ok && run->autoencoder)
+    ok = ds_run_finish_anomaly (run, &figures, &local_error);
+  else if (ok)
     ok = predict_all (run, &test_accuracy, &local_error);
 
   if (ok)

@@ -10,6 +10,15 @@
  * of the project with the best weights. A stopped run resumes from its last checkpoint and ends
  * with the same weights as a run that was never stopped.
  *
+ * An autoencoder preset (DS_PRESET_AUTOENCODER) learns to reconstruct the labelled images of the
+ * normal class (DsRunConfig.normal_class) outside the test split, validating on the seeded
+ * held-out share of them; every other labelled image plays the "test" part. At the end it
+ * scores every image of the project with the best weights (engine/anomaly/), sets the
+ * thresholds, review band and heatmap scale on the validation images (with the labelled
+ * anomalous images for the best F1) and writes them into best.dsm's metadata
+ * (DsAnomalyParams), and records the scores, the image AUROC and the pixel AUROC (where masks
+ * exist) of the images it did not train on.
+ *
  * A DsRun is used by one thread: create it on the thread that trains (it reads every image).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -66,6 +75,13 @@ gboolean        ds_run_train            (DsRun              *run,
                                          DsProgressFunc      func,
                                          gpointer            user_data,
                                          GError            **error);
+
+/* The index of an autoencoder run's normal class among @class_names: @name (ASCII case
+ * ignored), or without it the first of "good", "ok", "normal".
+ * Returns: the index, or -1 with @error listing the classes. */
+gint32          ds_run_find_normal_class (const char * const *class_names,
+                                          const char         *name,
+                                          GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DsRun, ds_run_free)
 

@@ -2,7 +2,8 @@
  *
  * The project holds 28×28 gray images of four classes, a bright bar at one of four heights
  * over noise: 96 labelled in no split, 16 labelled in the test split, 8 unlabelled and 4
- * synthetic ones (which a run must leave out).
+ * synthetic ones (which a run must leave out). Autoencoder runs take "bar 0" as the normal
+ * class; their test adds images of "bar 2" with a defect mask on the bar.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +13,8 @@
 #include <glib/gstdio.h>
 
 #include "ds-engine.h"
+#include "anomaly/ds-anomaly.h"
+#include "anomaly/ds-roc.h"
 #include "store/ds-project.h"
 #include "store/ds-project-runs.h"
 #include "store/ds-store-files.h"
@@ -196,6 +199,7 @@ test_records (Fixture       *f,
   g_autofree DsRunRole *roles = NULL;
   g_autofree gint32 *labels = NULL;
   g_autoptr(DsModel) best = NULL;
+  g_autofree char *best_epoch = NULL;
   guint n, counts[3] = { 0 }, n_train, n_val, n_test;
   guint64 spe;
   Watch w = { 0 };
@@ -295,8 +299,8 @@ test_records (Fixture       *f,
   g_assert_cmpint (ds_project_latest_predicted_run (project), ==, info->id);
 
   best = load_checkpoint (f, info->id, "best.dsm");
-  g_assert_cmpstr (ds_model_get_metadata (best, "train.epochs_done"), ==,
-                   g_strdup_printf ("%u", info->best_epoch));
+  best_epoch = g_strdup_printf ("%u", info->best_epoch);
+  g_assert_cmpstr (ds_model_get_metadata (best, "train.epochs_done"), ==, best_epoch);
 }
 
 /* A run cancelled mid-epoch and resumed (after the user relabelled an image) ends with the same
@@ -444,6 +448,261 @@ test_no_labels (void)
   ds_store_remove_tree (dir);
 }
 
+/* Autoencoders */
+
+static void
+ae_config (DsRunConfig *config,
+           guint        epochs)
+{
+  ds_run_config_init (config, ds_run_config_find_preset ("conv-ae"));
+  config->epochs = epochs;
+  config->batch_size = 8;
+  config->seed = 7;
+  config->n_threads = 2;
+  /* the project spells it "bar 0": ASCII case does not matter */
+  config->normal_class = g_strdup ("BAR 0");
+}
+
+/* Adds @n images of class @k with the bar's rows as their defect mask, written as files the
+ * way an import leaves them. */
+static void
+add_masked_images (Fixture *f,
+                   guint    k,
+                   guint    n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsProject) project = ds_project_open (f->dir, DS_PROJECT_OPEN_DEFAULT, &error);
+  g_autofree char *images = g_build_filename (f->dir, "images", NULL);
+  DsRng rng;
+
+  g_assert_no_error (error);
+  g_mkdir_with_parents (images, 0755);
+  ds_rng_seed (&rng, 23);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("images/masked-%u.png", i);
+      g_autofree char *mask_name = g_strdup_printf ("images/masked-%u_mask.png", i);
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_autofree char *mask_path = g_build_filename (f->dir, mask_name, NULL);
+      guint8 px[SIDE * SIDE], mask[SIDE * SIDE];
+      gint64 id;
+
+      for (guint y = 0; y < SIDE; y++)
+        for (guint x = 0; x < SIDE; x++)
+          {
+            gboolean bar = y >= 7 * k && y < 7 * k + 4;
+
+            px[y * SIDE + x] = (guint8) ((bar ? 180 : 30) + ds_rng_below (&rng, 60));
+            mask[y * SIDE + x] = bar ? 255 : 0;
+          }
+      g_assert_true (ds_png_save (path, px, 1, SIDE, SIDE, &error));
+      g_assert_true (ds_png_save (mask_path, mask, 1, SIDE, SIDE, &error));
+      g_assert_no_error (error);
+      id = ds_project_add_image (project, name, SIDE, SIDE, 1, DS_SPLIT_NONE,
+                                 DS_IMAGE_SOURCE_IMPORT, mask_name, &error);
+      g_assert_no_error (error);
+      label (project, id, f->class_ids[k]);
+    }
+}
+
+/* An autoencoder run trains on the normal class only, validates on its held-out share, and at
+ * the end scores every image, calibrates thresholds into best.dsm and records the AUROCs. */
+static void
+test_autoencoder (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DsRunConfig) config = { 0 };
+  g_auto(DsAnomalyParams) params = { 0 };
+  g_autoptr(DsRun) run = NULL;
+  g_autoptr(DsProject) project = NULL;
+  g_autoptr(DsRunInfo) info = NULL;
+  g_autoptr(GArray) epochs = NULL;
+  g_autoptr(DsModel) best = NULL;
+  g_autoptr(GHashTable) score_of = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree gint64 *ids = NULL;
+  g_autofree DsRunRole *roles = NULL;
+  g_autofree gint32 *labels = NULL;
+  g_autofree gint64 *scored = NULL;
+  g_autofree float *scores = NULL;
+  g_autofree float *measured = NULL;
+  g_autofree guint8 *positive = NULL;
+  guint n, n_scored, n_measured = 0, counts[3] = { 0 }, n_train, n_val, n_test;
+  Watch w = { 0 };
+
+  add_masked_images (f, 2, 8);
+  ae_config (&config, 3);
+  run = ds_run_new (f->dir, &config, "test", &error);
+  g_assert_no_error (error);
+  w.run = run;
+  ds_run_get_counts (run, &n_train, &n_val, &n_test);
+  /* 24 of "bar 0" outside the test split, a fifth of them held out; the rest only measures */
+  g_assert_cmpuint (n_train, ==, 19);
+  g_assert_cmpuint (n_val, ==, 5);
+  g_assert_cmpuint (n_test, ==, 16 + 72 + 8);
+  g_assert_true (ds_run_train (run, watch_cb, &w, &error));
+  g_assert_no_error (error);
+
+  project = open_project (f);
+  info = ds_project_get_run (project, ds_run_get_id (run), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info->status, ==, DS_RUN_FINISHED);
+  g_assert_cmpstr (info->config.preset, ==, "conv-ae");
+  g_assert_cmpstr (info->config.normal_class, ==, "bar 0");
+  g_assert_true (isnan (info->test_accuracy));
+  g_test_message ("image AUROC %.4f, pixel AUROC %.4f, band %.5g .. %.5g, threshold %.5g",
+                  info->anomaly.image_auroc, info->anomaly.pixel_auroc,
+                  info->anomaly.threshold_low, info->anomaly.threshold_high,
+                  info->anomaly.threshold);
+  /* a bar in the wrong place is no subtle defect */
+  g_assert_cmpfloat (info->anomaly.image_auroc, >, 0.9);
+  g_assert_cmpfloat (info->anomaly.image_auroc, <=, 1.0);
+  g_assert_cmpfloat (info->anomaly.pixel_auroc, >, 0.5);
+  g_assert_cmpfloat (info->anomaly.pixel_auroc, <=, 1.0);
+  g_assert_cmpfloat (info->anomaly.threshold_low, <=, info->anomaly.threshold);
+  g_assert_cmpfloat (info->anomaly.threshold, <=, info->anomaly.threshold_high);
+
+  /* reconstruction: a validation loss, no accuracy, no confusion matrix */
+  epochs = ds_project_list_run_epochs (project, info->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (epochs->len, ==, 3);
+  for (guint e = 0; e < 3; e++)
+    {
+      DsRunEpoch *re = &g_array_index (epochs, DsRunEpoch, e);
+
+      g_assert_true (isfinite (re->val_loss));
+      g_assert_true (isnan (re->val_accuracy));
+      g_assert_null (re->confusion);
+    }
+
+  /* trained and validated on the normal class only */
+  g_assert_true (ds_project_get_run_images (project, info->id, &ids, &roles, &labels, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 120);
+  for (guint i = 0; i < n; i++)
+    {
+      counts[roles[i]]++;
+      if (roles[i] != DS_RUN_ROLE_TEST)
+        g_assert_cmpint (labels[i], ==, 0);
+    }
+  g_assert_cmpuint (counts[DS_RUN_ROLE_TRAIN], ==, 19);
+  g_assert_cmpuint (counts[DS_RUN_ROLE_VAL], ==, 5);
+
+  /* every image but the synthetic ones is scored; no class predictions */
+  g_assert_true (ds_project_get_anomaly_scores (project, info->id, &scored, &scores, &n_scored,
+                                                &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_scored, ==, 128);
+  for (guint i = 0; i < n_scored; i++)
+    {
+      g_assert_true (isfinite (scores[i]) && scores[i] >= 0.0f);
+      g_hash_table_insert (score_of, &scored[i], &scores[i]);
+    }
+  g_assert_cmpint (ds_project_latest_anomaly_run (project), ==, info->id);
+  g_assert_cmpint (ds_project_latest_predicted_run (project), ==, 0);
+
+  /* the recorded image AUROC is that of the stored scores of the images it did not train on */
+  measured = g_new (float, n);
+  positive = g_new (guint8, n);
+  for (guint i = 0; i < n; i++)
+    if (roles[i] != DS_RUN_ROLE_TRAIN)
+      {
+        measured[n_measured] = *(float *) g_hash_table_lookup (score_of, &ids[i]);
+        positive[n_measured++] = labels[i] != 0;
+      }
+  g_assert_cmpfloat_with_epsilon (ds_auroc (measured, positive, n_measured),
+                                  info->anomaly.image_auroc, 1e-9);
+
+  /* the thresholds travel with the model */
+  best = load_checkpoint (f, info->id, "best.dsm");
+  g_assert_true (ds_anomaly_params_from_model (&params, best, "best.dsm", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (params.normal_class, ==, "bar 0");
+  g_assert_cmpfloat_with_epsilon (params.threshold_low, info->anomaly.threshold_low, 1e-6);
+  g_assert_cmpfloat_with_epsilon (params.threshold_high, info->anomaly.threshold_high, 1e-6);
+  g_assert_cmpfloat (params.heat_max, >, 0.0f);
+  g_assert_nonnull (ds_model_get_metadata (best, "train.epochs_done"));
+
+  /* the review band moves in the record */
+  g_clear_pointer (&project, ds_project_close);
+  project = ds_project_open (f->dir, DS_PROJECT_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_true (ds_project_set_review_band (project, info->id, 0.001, 0.002, &error));
+  g_assert_no_error (error);
+  g_assert_false (ds_project_set_review_band (project, info->id, 0.003, 0.002, &error));
+  g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_pointer (&info, ds_run_info_free);
+  info = ds_project_get_run (project, ds_run_get_id (run), &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (info->anomaly.threshold_low, ==, 0.001);
+  g_assert_cmpfloat (info->anomaly.threshold_high, ==, 0.002);
+}
+
+/* Stopped and resumed, an autoencoder run still ends with its scores and thresholds. */
+static void
+test_autoencoder_resume (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DsRunConfig) config = { 0 };
+  g_autoptr(DsRun) run = NULL;
+  g_autoptr(DsRun) resumed = NULL;
+  g_autoptr(DsProject) project = NULL;
+  g_autoptr(DsRunInfo) info = NULL;
+  g_autofree gint64 *scored = NULL;
+  g_autofree float *scores = NULL;
+  guint n_scored, n_train, n_val, n_test;
+  Watch w = { .stop_at = 4 };
+
+  ae_config (&config, 3);
+  run = ds_run_new (f->dir, &config, "test", &error);
+  g_assert_no_error (error);
+  w.run = run;
+  g_assert_false (ds_run_train (run, watch_cb, &w, &error));
+  g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  resumed = ds_run_resume (f->dir, ds_run_get_id (run), &error);
+  g_assert_no_error (error);
+  ds_run_get_counts (resumed, &n_train, &n_val, &n_test);
+  g_assert_cmpuint (n_train, ==, 19);
+  g_assert_cmpuint (n_val, ==, 5);
+  g_assert_true (ds_run_train (resumed, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  project = open_project (f);
+  info = ds_project_get_run (project, ds_run_get_id (run), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info->status, ==, DS_RUN_FINISHED);
+  g_assert_true (isfinite (info->anomaly.image_auroc));
+  g_assert_true (isnan (info->anomaly.pixel_auroc));   /* no masks in this project */
+  g_assert_true (ds_project_get_anomaly_scores (project, info->id, &scored, &scores, &n_scored,
+                                                &error));
+  g_assert_cmpuint (n_scored, ==, 120);
+}
+
+/* Without a class to take as normal, an autoencoder run does not start. */
+static void
+test_autoencoder_no_normal (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DsRunConfig) config = { 0 };
+
+  ae_config (&config, 1);
+  g_clear_pointer (&config.normal_class, g_free);
+  g_assert_null (ds_run_new (f->dir, &config, "test", &error));
+  g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "normal"));
+  g_clear_error (&error);
+
+  config.normal_class = g_strdup ("scrap");
+  g_assert_null (ds_run_new (f->dir, &config, "test", &error));
+  g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "scrap"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -456,6 +715,9 @@ main (int    argc,
   ADD ("/engine/run/records", test_records);
   ADD ("/engine/run/resume", test_resume);
   ADD ("/engine/run/not-finite", test_not_finite);
+  ADD ("/engine/run/autoencoder", test_autoencoder);
+  ADD ("/engine/run/autoencoder-resume", test_autoencoder_resume);
+  ADD ("/engine/run/autoencoder-no-normal", test_autoencoder_no_normal);
   g_test_add_func ("/engine/run/no-labels", test_no_labels);
 
 #undef ADD
