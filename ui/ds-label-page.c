@@ -21,6 +21,7 @@
 enum {
   LOADED,
   LABELS_CHANGED,
+  RELOADED,
   N_SIGNALS
 };
 
@@ -709,6 +710,7 @@ ds_label_page_reload (DsLabelPage *self)
     }
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_counts (self);
+  g_signal_emit (self, signals[RELOADED], 0);
 }
 
 void
@@ -811,6 +813,10 @@ ds_label_page_class_init (DsLabelPageClass *klass)
   /* Emitted after labels were written, so the window can update undo and redo. */
   signals[LABELS_CHANGED] = g_signal_new ("labels-changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Emitted after ds_label_page_reload() read the labels again (an undo, a redo, an import),
+   * so that other views of the labels can follow. */
+  signals[RELOADED] = g_signal_new ("reloaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/defectscope/Defectscope/ui/ds-label-page.ui");

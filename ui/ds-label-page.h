@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (DsLabelPage, ds_label_page, DS, LABEL_PAGE, GtkWidget)
  * are read in a worker thread; "loaded" is emitted when the grid shows them. */
 void      ds_label_page_set_project     (DsLabelPage  *self,
                                          DsProject    *project);
-/* Re-reads labels and classes from the project (after an undo, redo or import). */
+/* Re-reads labels and classes from the project (after an undo, redo or import), then emits
+ * "reloaded". */
 void      ds_label_page_reload          (DsLabelPage  *self);
 /* Labels the selected images with the class at @position in the palette (0-based), or clears
  * their label with -1, then moves to the next unlabelled image. */

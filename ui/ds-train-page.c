@@ -27,6 +27,8 @@ struct _DsTrainPage
   GtkPaned        *paned;
   GtkDropDown     *preset_dropdown;
   GtkLabel        *preset_description;
+  GtkWidget       *normal_box;
+  GtkDropDown     *normal_dropdown;
   GtkSpinButton   *epochs_spin;
   GtkSpinButton   *batch_spin;
   GtkSpinButton   *lr_spin;
@@ -47,12 +49,16 @@ struct _DsTrainPage
   GtkCheckButton  *log_check;
   GtkDropDown     *xunit_dropdown;
   GtkAdjustment   *smoothing_adjustment;
+  GtkLabel        *chart_caption;
   DsLossChart     *chart;
   GtkLabel        *metrics_title;
   GtkGrid         *metrics_grid;
   DsConfusionView *confusion;
+  GtkWidget       *confusion_box;
 
   DsProject       *project;       /* the window's */
+  GPtrArray       *presets;       /* DsPreset: the dropdown's, classifiers then autoencoders */
+  gboolean         shown_autoencoder;  /* the run shown reconstructs: AUROC, no confusion */
   DsTrainJob      *job;
   GPtrArray       *runs;          /* DsRunInfo, newest first, as listed */
   gint64           shown_run;     /* the run on the chart */
@@ -121,9 +127,38 @@ update_actions (DsTrainPage *self)
 static const DsPreset *
 selected_preset (DsTrainPage *self)
 {
-  GtkStringObject *item = gtk_drop_down_get_selected_item (self->preset_dropdown);
+  guint i = gtk_drop_down_get_selected (self->preset_dropdown);
 
-  return item != NULL ? ds_preset_lookup (gtk_string_object_get_string (item)) : NULL;
+  return i < self->presets->len ? g_ptr_array_index (self->presets, i) : NULL;
+}
+
+/* The project's classes, the usual normal one (good, ok, normal) selected. */
+static void
+update_normal_classes (DsTrainPage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) classes = NULL;
+  g_autoptr(GPtrArray) strv = g_ptr_array_new ();
+  GtkStringObject *item = gtk_drop_down_get_selected_item (self->normal_dropdown);
+  g_autofree char *previous = item != NULL ? g_strdup (gtk_string_object_get_string (item)) : NULL;
+  gint32 k;
+
+  if (self->project != NULL)
+    classes = ds_project_list_classes (self->project, NULL);
+  for (guint i = 0; classes != NULL && i < classes->len; i++)
+    {
+      const DsClassInfo *info = g_ptr_array_index (classes, i);
+
+      gtk_string_list_append (names, info->name);
+      g_ptr_array_add (strv, info->name);
+    }
+  g_ptr_array_add (strv, NULL);
+  /* the user's choice stays while the class does */
+  k = ds_run_find_normal_class ((const char * const *) strv->pdata, previous, NULL);
+  if (k < 0)
+    k = ds_run_find_normal_class ((const char * const *) strv->pdata, NULL, NULL);
+  gtk_drop_down_set_model (self->normal_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->normal_dropdown, k >= 0 ? (guint) k : 0);
 }
 
 static void
@@ -154,6 +189,9 @@ preset_changed_cb (DsTrainPage *self)
   if (preset == NULL)
     return;
   gtk_label_set_text (self->preset_description, preset->description);
+  gtk_widget_set_visible (self->normal_box, preset->kind == DS_PRESET_AUTOENCODER);
+  if (preset->kind == DS_PRESET_AUTOENCODER)
+    update_normal_classes (self);
   /* a preset brings the settings it was tuned with; the seed stays */
   ds_run_config_init (&config, preset);
   config.seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
@@ -188,6 +226,14 @@ read_form (DsTrainPage *self,
   config->augment.hflip = gtk_check_button_get_active (self->hflip_check);
   config->augment.vflip = gtk_check_button_get_active (self->vflip_check);
   config->n_threads = 2;
+  if (config->preset != NULL && ds_run_config_is_autoencoder (config))
+    {
+      GtkStringObject *normal = gtk_drop_down_get_selected_item (self->normal_dropdown);
+
+      /* none: the run takes the usual name, or says there is none */
+      config->normal_class = normal != NULL ? g_strdup (gtk_string_object_get_string (normal))
+                                            : NULL;
+    }
 }
 
 /* Metrics of one epoch */
@@ -218,6 +264,50 @@ grid_text (GtkGrid    *grid,
 }
 
 static void
+grid_figure (GtkGrid    *grid,
+             int         row,
+             const char *name,
+             double      value,
+             const char *missing)
+{
+  char buf[32];
+
+  grid_text (grid, 0, row, name, TRUE);
+  if (isfinite (value))
+    g_snprintf (buf, sizeof buf, "%.4g", value);
+  grid_text (grid, 1, row, isfinite (value) ? buf : missing, FALSE);
+}
+
+/* An autoencoder run's figures, once it has finished. */
+static void
+show_anomaly (DsTrainPage *self)
+{
+  g_autoptr(DsRunInfo) info = NULL;
+
+  clear_grid (self->metrics_grid);
+  ds_confusion_view_clear (self->confusion);
+  if (self->project != NULL && self->shown_run != 0)
+    info = ds_project_get_run (self->project, self->shown_run, NULL);
+  if (info == NULL || isnan (info->anomaly.threshold_low))
+    {
+      gtk_label_set_text (self->metrics_title, "Anomaly detection: the figures come when the "
+                                               "run has finished");
+      return;
+    }
+  gtk_label_set_text (self->metrics_title, "Anomaly detection: normal images it did not train "
+                                           "on against the labelled defective ones");
+  grid_text (self->metrics_grid, 0, 0, "Normal class", TRUE);
+  grid_text (self->metrics_grid, 1, 0, info->config.normal_class != NULL
+                                       ? info->config.normal_class : "?", FALSE);
+  grid_figure (self->metrics_grid, 1, "Image AUROC", info->anomaly.image_auroc,
+               "— (no defective images)");
+  grid_figure (self->metrics_grid, 2, "Pixel AUROC", info->anomaly.pixel_auroc, "— (no masks)");
+  grid_figure (self->metrics_grid, 3, "Pass at or below", info->anomaly.threshold_low, "—");
+  grid_figure (self->metrics_grid, 4, "Fail above", info->anomaly.threshold_high, "—");
+  grid_figure (self->metrics_grid, 5, "Decision threshold", info->anomaly.threshold, "—");
+}
+
+static void
 show_metrics (DsTrainPage      *self,
               const DsRunEpoch *epoch)
 {
@@ -225,6 +315,11 @@ show_metrics (DsTrainPage      *self,
   g_autofree char *title = NULL;
   guint k = epoch != NULL && epoch->confusion != NULL ? epoch->n_classes : 0;
 
+  if (self->shown_autoencoder)
+    {
+      show_anomaly (self);
+      return;
+    }
   clear_grid (self->metrics_grid);
   if (k == 0 || self->shown_classes == NULL || g_strv_length (self->shown_classes) != k)
     {
@@ -268,6 +363,10 @@ set_shown_run (DsTrainPage     *self,
   g_clear_pointer (&self->shown_classes, g_strfreev);
   g_clear_pointer (&self->shown_class_ids, g_free);
   self->shown_run = info != NULL ? info->id : 0;
+  self->shown_autoencoder = info != NULL && ds_run_config_is_autoencoder (&info->config);
+  /* an autoencoder has a reconstruction loss and AUROCs, no classes to confuse */
+  gtk_widget_set_visible (GTK_WIDGET (self->chart_caption), self->shown_autoencoder);
+  gtk_widget_set_visible (self->confusion_box, !self->shown_autoencoder);
   if (info == NULL)
     return;
   self->shown_classes = g_strdupv (info->class_names);
@@ -298,6 +397,10 @@ describe_run (const DsRunInfo *info)
     g_string_append (text, "\n<small>");
   if (isfinite (info->test_accuracy))
     g_string_append_printf (text, ", test %.1f %%", 100 * info->test_accuracy);
+  if (isfinite (info->anomaly.image_auroc))
+    g_string_append_printf (text, ", AUROC %.3f", info->anomaly.image_auroc);
+  if (isfinite (info->anomaly.pixel_auroc))
+    g_string_append_printf (text, " (pixels %.3f)", info->anomaly.pixel_auroc);
   g_string_append_printf (text, " · %s · %s · %s</small>", duration, g_strstrip (date),
                           info->origin);
 
@@ -498,7 +601,9 @@ update_status (DsTrainPage *self)
       gtk_progress_bar_pulse (self->progress_bar);
       return;
     case DS_TRAIN_JOB_PREDICTING:
-      gtk_label_set_text (self->status_label, "Predicting every image of the project…");
+      gtk_label_set_text (self->status_label, self->shown_autoencoder
+                          ? "Scoring every image of the project and setting the thresholds…"
+                          : "Predicting every image of the project…");
       return;
     default:
       break;
@@ -783,6 +888,7 @@ ds_train_page_set_project (DsTrainPage *self,
 
   ds_train_page_stop_and_wait (self);
   self->project = project;
+  update_normal_classes (self);
   set_shown_run (self, NULL);
   ds_loss_chart_clear (self->chart);
   ds_loss_chart_clear_overlays (self->chart);
@@ -843,6 +949,7 @@ ds_train_page_dispose (GObject *object)
 
   stop_job (self);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
+  g_clear_pointer (&self->presets, g_ptr_array_unref);
   set_shown_run (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_TRAIN_PAGE);
 
@@ -874,6 +981,10 @@ ds_train_page_class_init (DsTrainPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, paned);
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, preset_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, preset_description);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, normal_box);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, normal_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, chart_caption);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, confusion_box);
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, epochs_spin);
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, batch_spin);
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, lr_spin);
@@ -918,16 +1029,32 @@ static void
 ds_train_page_init (DsTrainPage *self)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  const DsPreset * const *presets = ds_presets ();
+  static const DsPresetKind kinds[] = { DS_PRESET_CLASSIFIER, DS_PRESET_AUTOENCODER };
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  for (guint i = 0; presets[i] != NULL; i++)
-    gtk_string_list_append (names, presets[i]->name);
+  /* classifiers first: the first one is the default */
+  self->presets = g_ptr_array_new ();
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      const DsPreset * const *presets = ds_presets_of_kind (kinds[k]);
+
+      for (guint i = 0; presets[i] != NULL; i++)
+        {
+          g_autofree char *text = g_strdup_printf ("%s · %s", presets[i]->name,
+                                                   kinds[k] == DS_PRESET_AUTOENCODER
+                                                   ? "autoencoder (anomalies)" : "classifier");
+
+          g_ptr_array_add (self->presets, (gpointer) presets[i]);
+          gtk_string_list_append (names, text);
+        }
+    }
   gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->preset_dropdown, 0);
   preset_changed_cb (self);
 
+  /* classes come and go on the Label page */
+  g_signal_connect (self, "map", G_CALLBACK (update_normal_classes), NULL);
   g_object_bind_property (self->log_check, "active", self->chart, "log-scale",
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->smoothing_adjustment, "value", self->chart, "smoothing",

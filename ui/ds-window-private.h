@@ -4,7 +4,9 @@
  */
 #pragma once
 
+#include "ds-inspect-page.h"
 #include "ds-label-page.h"
+#include "ds-review-page.h"
 #include "ds-stall-monitor.h"
 #include "ds-train-page.h"
 #include "ds-window.h"
@@ -21,6 +23,8 @@ struct _DsWindow
   GtkStack             *stack;
   DsLabelPage          *label_page;
   DsTrainPage          *train_page;
+  DsInspectPage        *inspect_page;
+  DsReviewPage         *review_page;
   GtkLabel             *project_label;
   GtkRevealer          *progress_revealer;
   GtkLabel             *progress_label;
@@ -28,6 +32,7 @@ struct _DsWindow
   GtkButton            *progress_cancel;
   GMenu                *recent_section;
 
+  gboolean              reviewing;        /* the Review page's label is being shown */
   GSettings            *settings;
   DsProject            *project;          /* main thread only */
   DsStallMonitor       *stalls;

@@ -40,6 +40,18 @@ ds_window_get_train_page (DsWindow *self)
   return self->train_page;
 }
 
+DsInspectPage *
+ds_window_get_inspect_page (DsWindow *self)
+{
+  return self->inspect_page;
+}
+
+DsReviewPage *
+ds_window_get_review_page (DsWindow *self)
+{
+  return self->review_page;
+}
+
 DsProject *
 ds_window_get_project (DsWindow *self)
 {
@@ -72,10 +84,14 @@ set_project (DsWindow  *self,
   /* a run of the previous project stops (and can be resumed later) */
   ds_train_page_set_project (self->train_page, NULL);
   ds_label_page_set_project (self->label_page, NULL);
+  ds_inspect_page_set_project (self->inspect_page, NULL);
+  ds_review_page_set_project (self->review_page, NULL);
   g_clear_pointer (&self->project, ds_project_close);
   self->project = project;
   ds_label_page_set_project (self->label_page, project);
   ds_train_page_set_project (self->train_page, project);
+  ds_inspect_page_set_project (self->inspect_page, project);
+  ds_review_page_set_project (self->review_page, project);
 
   if (project != NULL)
     {
@@ -375,6 +391,8 @@ ds_window_class_init (DsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DsWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, DsWindow, label_page);
   gtk_widget_class_bind_template_child (widget_class, DsWindow, train_page);
+  gtk_widget_class_bind_template_child (widget_class, DsWindow, inspect_page);
+  gtk_widget_class_bind_template_child (widget_class, DsWindow, review_page);
   gtk_widget_class_bind_template_child (widget_class, DsWindow, project_label);
   gtk_widget_class_bind_template_child (widget_class, DsWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, DsWindow, progress_label);
@@ -387,6 +405,8 @@ ds_window_class_init (DsWindowClass *klass)
 
   g_type_ensure (DS_TYPE_LABEL_PAGE);
   g_type_ensure (DS_TYPE_TRAIN_PAGE);
+  g_type_ensure (DS_TYPE_INSPECT_PAGE);
+  g_type_ensure (DS_TYPE_REVIEW_PAGE);
 }
 
 static void
@@ -408,6 +428,33 @@ train_run_finished_cb (DsWindow *self,
   /* a run that finished has predictions; a stopped one leaves the older ones shown */
   if (latest == run_id)
     ds_label_page_show_predictions (self->label_page, run_id);
+  /* an autoencoder that finished has scores: Inspect and Review show it */
+  if (self->project != NULL && ds_project_latest_anomaly_run (self->project) == run_id)
+    ds_inspect_page_show_run (self->inspect_page, run_id);
+  ds_review_page_reload (self->review_page);
+}
+
+/* The Review page labelled an image: undo, the grid and the histogram follow (the queue has
+ * already moved on by itself). */
+static void
+review_labels_changed_cb (DsWindow *self)
+{
+  ds_window_update_undo (self);
+  self->reviewing = TRUE;
+  ds_label_page_reload (self->label_page);
+  self->reviewing = FALSE;
+  ds_inspect_page_reload (self->inspect_page);
+}
+
+/* Labels changed on the Label page, or came back with undo or redo: the histogram and the
+ * queue follow. */
+static void
+labels_reloaded_cb (DsWindow *self)
+{
+  if (self->reviewing)
+    return;
+  ds_inspect_page_reload (self->inspect_page);
+  ds_review_page_reload (self->review_page);
 }
 
 static void
@@ -433,6 +480,15 @@ ds_window_init (DsWindow *self)
                            G_CALLBACK (train_show_images_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->train_page, "run-finished",
                            G_CALLBACK (train_run_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inspect_page, "band-changed",
+                           G_CALLBACK (ds_review_page_reload), self->review_page,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->review_page, "labels-changed",
+                           G_CALLBACK (review_labels_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->label_page, "labels-changed",
+                           G_CALLBACK (labels_reloaded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->label_page, "reloaded",
+                           G_CALLBACK (labels_reloaded_cb), self, G_CONNECT_SWAPPED);
   ds_window_init_actions (self);
   ds_window_update_undo (self);
 }

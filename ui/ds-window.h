@@ -7,7 +7,9 @@
 #include <gtk/gtk.h>
 
 #include "ds-application.h"
+#include "ds-inspect-page.h"
 #include "ds-label-page.h"
+#include "ds-review-page.h"
 #include "ds-train-page.h"
 
 G_BEGIN_DECLS
@@ -26,5 +28,7 @@ void      ds_window_open_demo    (DsWindow      *self);
 DsLabelPage *ds_window_get_label_page (DsWindow   *self);
 DsProject   *ds_window_get_project    (DsWindow   *self);
 DsTrainPage *ds_window_get_train_page (DsWindow   *self);
+DsInspectPage *ds_window_get_inspect_page (DsWindow *self);
+DsReviewPage  *ds_window_get_review_page  (DsWindow *self);
 
 G_END_DECLS
