@@ -70,6 +70,14 @@ invalidate (DsHeatmapView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* The picture may have another shape: the height for a width changes. */
+static void
+invalidate_size (DsHeatmapView *self)
+{
+  invalidate (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
 static guint8
 to_byte (float v)
 {
@@ -231,6 +239,13 @@ ds_heatmap_view_snapshot (GtkWidget   *widget,
   }
 }
 
+/* As tall as the picture is at the width given (square without one): no empty band under it. */
+static GtkSizeRequestMode
+ds_heatmap_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
 static void
 ds_heatmap_view_measure (GtkWidget      *widget,
                          GtkOrientation  orientation,
@@ -240,8 +255,14 @@ ds_heatmap_view_measure (GtkWidget      *widget,
                          int            *minimum_baseline,
                          int            *natural_baseline)
 {
+  DsHeatmapView *self = DS_HEATMAP_VIEW (widget);
+  guint w = self->image != NULL ? self->iw : self->heat != NULL ? self->hw : 1;
+  guint h = self->image != NULL ? self->ih : self->heat != NULL ? self->hh : 1;
+
   *minimum = 64;
   *natural = 256;
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size > 0)
+    *natural = MAX ((int) ((double) for_size * h / w), *minimum);
 }
 
 /* Public */
@@ -270,7 +291,7 @@ ds_heatmap_view_set_image (DsHeatmapView *self,
       self->ih = h;
       self->iw = w;
     }
-  invalidate (self);
+  invalidate_size (self);
 }
 
 void
@@ -289,7 +310,7 @@ ds_heatmap_view_set_heat (DsHeatmapView *self,
       self->hh = h;
       self->hw = w;
     }
-  invalidate (self);
+  invalidate_size (self);
 }
 
 void
@@ -410,6 +431,7 @@ ds_heatmap_view_class_init (DsHeatmapViewClass *klass)
   object_class->set_property = ds_heatmap_view_set_property;
   widget_class->snapshot = ds_heatmap_view_snapshot;
   widget_class->measure = ds_heatmap_view_measure;
+  widget_class->get_request_mode = ds_heatmap_view_get_request_mode;
 
   properties[PROP_OPACITY] =
     g_param_spec_double ("opacity", NULL, NULL, 0.0, 1.0, 1.0,

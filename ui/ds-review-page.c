@@ -532,7 +532,11 @@ show_queue (DsReviewPage *self)
     {
       DsScoredItem *item = g_ptr_array_index (self->scores->items, i);
       float score = ds_scored_item_get_score (item);
-      gboolean flagged = (!isnan (low) && !isnan (score) && score > low)
+      gint64 label = ds_scored_item_get_class_id (item);
+      /* an image a person labelled defective is decided, whatever its score; one labelled
+       * normal that scores high is a label to check, like a classifier's disagreement */
+      gboolean flagged = (!isnan (low) && !isnan (score) && score > low &&
+                          (label == 0 || label == self->scores->normal_class_id))
                          || ds_scored_item_disagrees (item);
 
       if (!flagged)
@@ -548,9 +552,10 @@ show_queue (DsReviewPage *self)
       select = i;
 
   if (self->scores->info != NULL)
-    g_string_append_printf (source, "Run #%" G_GINT64_FORMAT " (%s) flags the images scoring above "
-                            "%.4g.", self->scores->info->id, self->scores->info->config.preset,
-                            low);
+    g_string_append_printf (source, "Run #%" G_GINT64_FORMAT " (%s) flags the unlabelled and "
+                            "“%s” images scoring above %.4g.", self->scores->info->id,
+                            self->scores->info->config.preset,
+                            class_name (self, self->scores->normal_class_id), low);
   if (self->scores->classifier_run != 0)
     g_string_append_printf (source, "%sRun #%" G_GINT64_FORMAT "'s predictions that disagree "
                             "with a label are queued too.", source->len > 0 ? " " : "",

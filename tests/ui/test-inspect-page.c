@@ -455,6 +455,32 @@ class_at (const char *folder,
   return ((DsClassInfo *) g_ptr_array_index (classes, position))->id;
 }
 
+/* Whether the keyboard focus is on the Review page's queue, where its keys act, and the window
+ * is the active one, within a few seconds. */
+static gboolean
+wait_for_queue_focus (DsWindow     *window,
+                      DsReviewPage *review)
+{
+  GtkWidget *queue = ds_review_page_get_queue_view (review);
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  GtkWidget *focus = NULL;
+
+  while (g_get_monotonic_time () < end)
+    {
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      if (focus != NULL && gtk_widget_is_ancestor (focus, queue)
+          && gtk_window_is_active (GTK_WINDOW (window)))
+        return TRUE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  g_test_message ("focus on a %s, window %sactive",
+                  focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "nothing",
+                  gtk_window_is_active (GTK_WINDOW (window)) ? "" : "not ");
+
+  return FALSE;
+}
+
 /* The Review page: keys label the selected image in the project at once and move on. */
 static void
 test_review (void)
@@ -488,6 +514,7 @@ test_review (void)
   screenshot (GTK_WIDGET (window), "review-page.png");
 
   /* Return: accepted as ok, in the project at once; the next image is selected */
+  g_assert_true (wait_for_queue_focus (window, review));
   first = ds_review_page_get_image_id (review);
   g_assert_cmpint (first, >, 0);
   g_signal_connect_swapped (review, "labels-changed", G_CALLBACK (raise_flag), &labelled);
