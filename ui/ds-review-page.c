@@ -279,8 +279,9 @@ describe_selected (DsReviewPage *self,
           else
             gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_label), names[v]);
         }
-      g_string_append_printf (reason, "Flagged by run #%" G_GINT64_FORMAT ": its score is above %.4g.",
-                              self->scores->info->id, low);
+      if (value > low)
+        g_string_append_printf (reason, "Flagged by run #%" G_GINT64_FORMAT ": its score is above "
+                                "%.4g.", self->scores->info->id, low);
     }
   else
     {
