@@ -53,6 +53,8 @@ struct _DsInspectPage
   GCancellable       *load_cancellable;   /* the scores and the model */
   GCancellable       *inspect_cancellable;
   gint64              keep_image;         /* to select again after a reload */
+  gboolean            focus_pending;      /* the list takes the focus once it has rows */
+  guint               focus_idle_id;
   gboolean            updating_runs;
 };
 
@@ -66,6 +68,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DsInspectPage, ds_inspect_page, GTK_TYPE_WIDGET)
+
+static void schedule_focus (DsInspectPage *self);
 
 static void load (DsInspectPage *self,
                   gint64         run_id);
@@ -161,6 +165,8 @@ row_bind_cb (GtkSignalListItemFactory *factory,
 {
   g_ptr_array_add (self->bound_rows, list_item);
   update_row (self, list_item);
+  if (self->focus_pending)
+    schedule_focus (self);
 }
 
 static void
@@ -539,16 +545,37 @@ run_chosen_cb (DsInspectPage *self)
   load (self, ((DsRunInfo *) g_ptr_array_index (self->scores->runs, i))->id);
 }
 
-/* Shown, the arrow keys step through the images at once. */
-static void
-mapped_cb (DsInspectPage *self)
+/* Shown, the arrow keys step through the images at once. A list that has not laid out its
+ * rows yet cannot take the focus: it is tried again when a row is bound. */
+static gboolean
+focus_idle_cb (gpointer user_data)
 {
+  DsInspectPage *self = user_data;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
 
-  if (ds_inspect_page_get_n_images (self) > 0 &&
-      (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self))))
-    gtk_widget_grab_focus (GTK_WIDGET (self->image_list));
+  self->focus_idle_id = 0;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || ds_inspect_page_get_n_images (self) == 0)
+    return G_SOURCE_REMOVE;
+  if ((focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+      || gtk_widget_grab_focus (GTK_WIDGET (self->image_list)))
+    self->focus_pending = FALSE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_focus (DsInspectPage *self)
+{
+  if (self->focus_idle_id == 0)
+    self->focus_idle_id = g_idle_add_full (GTK_PRIORITY_RESIZE + 10, focus_idle_cb, self, NULL);
+}
+
+static void
+mapped_cb (DsInspectPage *self)
+{
+  self->focus_pending = TRUE;
+  schedule_focus (self);
 }
 
 /* Public */
@@ -671,6 +698,7 @@ ds_inspect_page_dispose (GObject *object)
   DsInspectPage *self = DS_INSPECT_PAGE (object);
 
   clear (self);
+  g_clear_handle_id (&self->focus_idle_id, g_source_remove);
   if (self->bound_rows != NULL)
     g_ptr_array_set_size (self->bound_rows, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_INSPECT_PAGE);

@@ -44,7 +44,9 @@ struct _DsReviewPage
   GtkSingleSelection *selection;
   GPtrArray          *bound_rows;         /* GtkListItem showing an image now */
   guint               focus_position;     /* the row the keyboard focus should go to */
+  gboolean            focus_pending;      /* ... once that row is bound */
   guint               focus_idle_id;
+  gboolean            watching_stack;     /* update_keys() follows the page shown */
   guint               n_reviewed;
   DsAnomalyModel     *model;              /* NULL without an autoencoder run */
   GCancellable       *load_cancellable;
@@ -63,6 +65,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DsReviewPage, ds_review_page, GTK_TYPE_WIDGET)
+
+static void schedule_focus (DsReviewPage *self);
 
 static const char *
 class_name (DsReviewPage *self,
@@ -158,6 +162,8 @@ row_bind_cb (GtkSignalListItemFactory *factory,
     g_snprintf (text, sizeof text, "%.4f", value);
   gtk_label_set_text (GTK_LABEL (score), text);
   g_ptr_array_add (self->bound_rows, list_item);
+  if (self->focus_pending && gtk_list_item_get_position (list_item) == self->focus_position)
+    schedule_focus (self);
 }
 
 static void
@@ -350,16 +356,25 @@ focus_row (DsReviewPage *self)
   return FALSE;
 }
 
+/* A row scrolled into view, or shown for the first time, is bound at a later layout: the focus
+ * goes to it then (see row_bind_cb). */
 static gboolean
 focus_idle_cb (gpointer user_data)
 {
   DsReviewPage *self = user_data;
 
   self->focus_idle_id = 0;
-  if (!focus_row (self))
-    gtk_widget_grab_focus (GTK_WIDGET (self->queue_list));
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && focus_row (self))
+    self->focus_pending = FALSE;
 
   return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_focus (DsReviewPage *self)
+{
+  if (self->focus_idle_id == 0)
+    self->focus_idle_id = g_idle_add_full (GTK_PRIORITY_RESIZE + 10, focus_idle_cb, self, NULL);
 }
 
 /* Scrolls to the row at @position and puts the keyboard focus on it, so that the keys and the
@@ -371,9 +386,9 @@ focus_queue (DsReviewPage *self,
   /* GTK 4.8 has no gtk_list_view_scroll_to(); the list base's action scrolls */
   gtk_widget_activate_action (GTK_WIDGET (self->queue_list), "list.scroll-to-item", "u", position);
   self->focus_position = position;
-  /* a row scrolled into view is bound at the next layout */
-  if (!focus_row (self) && self->focus_idle_id == 0)
-    self->focus_idle_id = g_idle_add_full (GTK_PRIORITY_RESIZE + 10, focus_idle_cb, self, NULL);
+  self->focus_pending = !focus_row (self);
+  if (self->focus_pending)
+    schedule_focus (self);
 }
 
 gboolean
@@ -640,10 +655,35 @@ clear (DsReviewPage *self)
   g_clear_pointer (&self->model, ds_anomaly_model_unref);
 }
 
+/* The keys are the page's only while it is the page shown: a stack's outgoing page stays
+ * mapped during its transition, and its window-wide keys would act on it. */
+static void
+update_keys (DsReviewPage *self)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
+  GtkWidget *shown = stack != NULL ? gtk_stack_get_visible_child (GTK_STACK (stack)) : NULL;
+  gboolean active = gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+                    (stack == NULL || (shown != NULL && (shown == GTK_WIDGET (self) ||
+                                                         gtk_widget_is_ancestor (GTK_WIDGET (self),
+                                                                                 shown))));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.accept", active);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.assign", active);
+}
+
 /* Shown, the page is ready for the keys: they act where the focus is. */
 static void
 mapped_cb (DsReviewPage *self)
 {
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
+
+  if (stack != NULL && !self->watching_stack)
+    {
+      g_signal_connect_object (stack, "notify::visible-child", G_CALLBACK (update_keys), self,
+                               G_CONNECT_SWAPPED);
+      self->watching_stack = TRUE;
+    }
+  update_keys (self);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->queue)) > 0)
     focus_queue (self, gtk_single_selection_get_selected (self->selection));
 }
@@ -776,17 +816,43 @@ ds_review_page_class_init (DsReviewPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "review.accept", NULL, accept_action);
   gtk_widget_class_install_action (widget_class, "review.assign", "i", assign_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "review.accept", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "review.accept", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, 0, "review.accept", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_O, GDK_SHIFT_MASK, "review.accept",
-                                       NULL);
+}
+
+static void
+add_shortcut (GtkShortcutController *controller,
+              guint                  keyval,
+              GdkModifierType        modifiers,
+              const char            *action,
+              int                    position)
+{
+  GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keyval, modifiers),
+                                            gtk_named_action_new (action));
+
+  if (position >= 0)
+    gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (position));
+  gtk_shortcut_controller_add_shortcut (controller, shortcut);
+}
+
+/* The keys act wherever the focus is on the page's window while the page is shown (a managed
+ * controller runs only for a mapped widget), after the focused widget: a button still takes
+ * its own Return. */
+static void
+add_keys (DsReviewPage *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  GtkShortcutController *keys = GTK_SHORTCUT_CONTROLLER (controller);
+
+  gtk_shortcut_controller_set_scope (keys, GTK_SHORTCUT_SCOPE_MANAGED);
+  add_shortcut (keys, GDK_KEY_Return, 0, "review.accept", -1);
+  add_shortcut (keys, GDK_KEY_KP_Enter, 0, "review.accept", -1);
+  add_shortcut (keys, GDK_KEY_o, 0, "review.accept", -1);
+  add_shortcut (keys, GDK_KEY_O, GDK_SHIFT_MASK, "review.accept", -1);
   for (int i = 0; i < 9; i++)
     {
-      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, 0, "review.assign", "i", i);
-      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_1 + i, 0, "review.assign",
-                                           "i", i);
+      add_shortcut (keys, GDK_KEY_1 + i, 0, "review.assign", i);
+      add_shortcut (keys, GDK_KEY_KP_1 + i, 0, "review.assign", i);
     }
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
@@ -809,4 +875,7 @@ ds_review_page_init (DsReviewPage *self)
   gtk_list_view_set_model (self->queue_list, GTK_SELECTION_MODEL (self->selection));
   gtk_label_set_text (self->empty_label, "Open a project to review its images.");
   g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (update_keys), NULL);
+  add_keys (self);
+  update_keys (self);
 }

@@ -474,8 +474,12 @@ wait_for_queue_focus (DsWindow     *window,
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (1000);
     }
-  g_test_message ("focus on a %s, window %sactive",
+  g_test_message ("focus on a %s (%s, in a %s), window %sactive",
                   focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "nothing",
+                  GTK_IS_ACTIONABLE (focus) && gtk_actionable_get_action_name (GTK_ACTIONABLE (focus))
+                  ? gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)) : "no action",
+                  focus != NULL && gtk_widget_get_parent (focus) != NULL
+                  ? G_OBJECT_TYPE_NAME (gtk_widget_get_parent (focus)) : "-",
                   gtk_window_is_active (GTK_WINDOW (window)) ? "" : "not ");
 
   return FALSE;
@@ -489,7 +493,8 @@ test_review (void)
   DsWindow *window;
   DsReviewPage *review;
   gboolean loaded = FALSE, labelled = FALSE, shown = FALSE;
-  gint64 first, second, given, ok_id = class_at (trained, 0), scratch_id = class_at (trained, 1);
+  gint64 first, second, third, given, shown_id, class_before;
+  gint64 ok_id = class_at (trained, 0), scratch_id = class_at (trained, 1);
   gint64 spot_id = class_at (trained, 2);
   guint remaining, reviewed;
 
@@ -513,12 +518,12 @@ test_review (void)
   g_assert_cmpuint (remaining, >=, 2);
   screenshot (GTK_WIDGET (window), "review-page.png");
 
-  /* Return: accepted as ok, in the project at once; the next image is selected */
-  g_assert_true (wait_for_queue_focus (window, review));
+  /* O: accepted as ok, in the project at once; the next image is selected. The page's keys
+   * act wherever the focus is while the page is shown. */
   first = ds_review_page_get_image_id (review);
   g_assert_cmpint (first, >, 0);
   g_signal_connect_swapped (review, "labels-changed", G_CALLBACK (raise_flag), &labelled);
-  press_keys ("Return");
+  press_keys ("o");
   g_assert_true (iterate_until (&labelled, 10));
   g_assert_cmpint (stored_class (trained, first), ==, ok_id);
   g_assert_cmpint (stored_review (trained, first), ==, ok_id);
@@ -528,16 +533,28 @@ test_review (void)
   g_assert_cmpint (second, >, 0);
   g_assert_cmpint (second, !=, first);
 
+  /* Return on the queue, where a click (or the page being shown) puts the focus */
+  gtk_widget_grab_focus (ds_review_page_get_queue_view (review));
+  g_assert_true (wait_for_queue_focus (window, review));
+  labelled = FALSE;
+  press_keys ("Return");
+  g_assert_true (iterate_until (&labelled, 10));
+  g_assert_cmpint (stored_class (trained, second), ==, ok_id);
+  g_assert_cmpint (stored_review (trained, second), ==, ok_id);
+  g_assert_cmpuint (ds_review_page_get_n_remaining (review), ==, remaining - 2);
+  third = ds_review_page_get_image_id (review);
+  g_assert_cmpint (third, !=, second);
+
   /* 2 (or 3 when it has the second class already): a class of its own, an undo step */
-  given = stored_class (trained, second) != scratch_id ? scratch_id : spot_id;
+  given = stored_class (trained, third) != scratch_id ? scratch_id : spot_id;
   labelled = FALSE;
   press_keys (given == scratch_id ? "2" : "3");
   g_assert_true (iterate_until (&labelled, 10));
-  g_assert_cmpint (stored_class (trained, second), ==, given);
-  g_assert_cmpint (stored_review (trained, second), ==, given);
-  g_assert_cmpuint (ds_review_page_get_n_remaining (review), ==, remaining - 2);
-  g_assert_cmpuint (ds_review_page_get_n_reviewed (review), ==, reviewed + 2);
-  g_assert_cmpint (ds_review_page_get_image_id (review), !=, second);
+  g_assert_cmpint (stored_class (trained, third), ==, given);
+  g_assert_cmpint (stored_review (trained, third), ==, given);
+  g_assert_cmpuint (ds_review_page_get_n_remaining (review), ==, remaining - 3);
+  g_assert_cmpuint (ds_review_page_get_n_reviewed (review), ==, reviewed + 3);
+  g_assert_cmpint (ds_review_page_get_image_id (review), !=, third);
   iterate_for (0.5);
   screenshot (GTK_WIDGET (window), "review-page-after-keys.png");
 
@@ -545,9 +562,19 @@ test_review (void)
   loaded = FALSE;
   press_keys ("ctrl+z");
   g_assert_true (iterate_until (&loaded, 30));
-  g_assert_cmpint (stored_class (trained, second), !=, given);
-  g_assert_cmpuint (ds_review_page_get_n_remaining (review), ==, remaining - 1);
-  g_assert_cmpuint (ds_review_page_get_n_reviewed (review), ==, reviewed + 1);
+  g_assert_cmpint (stored_class (trained, third), !=, given);
+  g_assert_cmpuint (ds_review_page_get_n_remaining (review), ==, remaining - 2);
+  g_assert_cmpuint (ds_review_page_get_n_reviewed (review), ==, reviewed + 2);
+
+  /* on another page the digits are not the Review page's */
+  set_page (window, "inspect");
+  iterate_for (0.5);
+  shown_id = ds_review_page_get_image_id (review);
+  class_before = stored_class (trained, shown_id);
+  press_keys ("4");
+  iterate_for (0.5);
+  g_assert_cmpint (stored_class (trained, shown_id), ==, class_before);
+  g_assert_cmpuint (ds_review_page_get_n_remaining (review), ==, remaining - 2);
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_for (0.2);
