@@ -76,7 +76,8 @@ ds_heat_legend_snapshot (GtkWidget   *widget,
       g_autoptr(PangoLayout) layout = NULL;
       int lw, lh;
 
-      gtk_snapshot_append_color (snapshot, &color, &GRAPHENE_RECT_INIT (x - 0.5f, BAR_HEIGHT, 1, 4));
+      gtk_snapshot_append_color (snapshot, &color,
+                                 &GRAPHENE_RECT_INIT (x - 0.5f, BAR_HEIGHT, 1, 4));
       if (isnan (self->max))
         continue;
       if (t == 0)

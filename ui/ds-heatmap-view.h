@@ -2,8 +2,9 @@
  *
  * The view fits its picture to its size (at the top, centred across), keeping the aspect ratio,
  * and draws image pixels as sharp squares (nearest neighbour): a 28 × 28 part stays legible at
- * 300 pixels and a one-pixel defect stays one square. The heat of a residual r is r / heat-max on the colour scale of
- * ds_heat_color(), drawn over the image with the view's opacity (1: heat only).
+ * 300 pixels and a one-pixel defect stays one square. The heat of a residual r is r / heat-max
+ * on the colour scale of ds_heat_color(), drawn over the image with the view's opacity (1: heat
+ * only).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -730,8 +730,8 @@ ds_inspect_page_class_init (DsInspectPageClass *klass)
   g_type_ensure (DS_TYPE_HEATMAP_VIEW);
   g_type_ensure (DS_TYPE_HEAT_LEGEND);
   g_type_ensure (DS_TYPE_SCORE_HISTOGRAM);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/defectscope/Defectscope/ui/ds-inspect-page.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/org/defectscope/Defectscope/ui/ds-inspect-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inspectpage");
 

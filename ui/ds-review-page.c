@@ -12,48 +12,12 @@
 #include "ds-error-dialog.h"
 #include "ds-heatmap-view.h"
 #include "ds-review-page.h"
+#include "ds-review-page-private.h"
 #include "ds-run-scores.h"
 #include "ds-scored-item.h"
 
 #include "ds-engine.h"
 #include "store/ds-project-runs.h"
-
-struct _DsReviewPage
-{
-  GtkWidget           parent_instance;
-
-  /* template */
-  GtkPaned           *paned;
-  GtkLabel           *counts_label;
-  GtkLabel           *source_label;
-  GtkListView        *queue_list;
-  GtkStack           *main_stack;
-  GtkLabel           *empty_label;
-  GtkLabel           *image_title;
-  DsHeatmapView      *image_view;
-  DsHeatmapView      *heat_view;
-  GtkLabel           *verdict_label;
-  GtkLabel           *score_label;
-  GtkLabel           *reason_label;
-  GtkFlowBox         *decision_box;
-  GtkLabel           *keys_label;
-
-  DsProject          *project;            /* the window's; not owned */
-  DsRunScores        *scores;
-  GListStore         *queue;              /* DsScoredItem still to decide, highest score first */
-  GtkSingleSelection *selection;
-  GPtrArray          *bound_rows;         /* GtkListItem showing an image now */
-  guint               focus_position;     /* the row the keyboard focus should go to */
-  gboolean            focus_pending;      /* ... once that row is bound */
-  guint               focus_idle_id;
-  gboolean            watching_stack;     /* update_keys() follows the page shown */
-  guint               n_reviewed;
-  DsAnomalyModel     *model;              /* NULL without an autoencoder run */
-  GCancellable       *load_cancellable;
-  GCancellable       *show_cancellable;
-  gint64              shown_id;
-  gint64              keep_image;
-};
 
 enum {
   LOADED,
@@ -68,9 +32,9 @@ G_DEFINE_FINAL_TYPE (DsReviewPage, ds_review_page, GTK_TYPE_WIDGET)
 
 static void schedule_focus (DsReviewPage *self);
 
-static const char *
-class_name (DsReviewPage *self,
-            gint64        class_id)
+const char *
+ds_review_page_class_name (DsReviewPage *self,
+                           gint64        class_id)
 {
   const DsClassInfo *info = ds_run_scores_find_class (self->scores, class_id);
 
@@ -91,14 +55,14 @@ band_high (DsReviewPage *self)
          ? self->scores->info->anomaly.threshold_high : NAN;
 }
 
-static DsScoredItem *
-selected_item (DsReviewPage *self)
+DsScoredItem *
+ds_review_page_selected_item (DsReviewPage *self)
 {
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
-static void
-update_counts (DsReviewPage *self)
+void
+ds_review_page_update_counts (DsReviewPage *self)
 {
   g_autofree char *text = NULL;
   guint remaining = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
@@ -154,8 +118,10 @@ row_bind_cb (GtkSignalListItemFactory *factory,
   char text[32];
 
   gtk_label_set_text (GTK_LABEL (name), ds_scored_item_get_name (item));
-  gtk_label_set_text (GTK_LABEL (reason), ds_scored_item_disagrees (item)
-                                          ? "≠ classifier" : class_name (self, ds_scored_item_get_class_id (item)));
+  gtk_label_set_text (GTK_LABEL (reason),
+                      ds_scored_item_disagrees (item)
+                      ? "≠ classifier"
+                      : ds_review_page_class_name (self, ds_scored_item_get_class_id (item)));
   if (isnan (value))
     g_strlcpy (text, "—", sizeof text);
   else
@@ -183,7 +149,8 @@ show_heat (DsReviewPage *self,
   ds_heatmap_view_set_image (self->image_view, in->input, in->c, in->h, in->w);
   ds_heatmap_view_set_image (self->heat_view, in->input, in->c, in->h, in->w);
   ds_heatmap_view_set_heat (self->heat_view, in->map, in->h, in->w);
-  ds_heatmap_view_set_heat_max (self->heat_view, ds_anomaly_model_get_params (self->model)->heat_max);
+  ds_heatmap_view_set_heat_max (self->heat_view,
+                                ds_anomaly_model_get_params (self->model)->heat_max);
 }
 
 static void
@@ -265,7 +232,7 @@ describe_selected (DsReviewPage *self,
   double low = band_low (self), high = band_high (self);
 
   title = g_strdup_printf ("%s · %s", ds_scored_item_get_name (item),
-                           class_name (self, ds_scored_item_get_class_id (item)));
+                           ds_review_page_class_name (self, ds_scored_item_get_class_id (item)));
   gtk_label_set_text (self->image_title, title);
 
   if (!isnan (value) && !isnan (low))
@@ -299,16 +266,17 @@ describe_selected (DsReviewPage *self,
     g_string_append_printf (reason, "%sClassifier run #%" G_GINT64_FORMAT " predicts “%s” "
                             "(%.0f %%), the label is “%s”.", reason->len > 0 ? " " : "",
                             self->scores->classifier_run,
-                            class_name (self, ds_scored_item_get_predicted_class_id (item)),
+                            ds_review_page_class_name (
+                              self, ds_scored_item_get_predicted_class_id (item)),
                             100.0 * ds_scored_item_get_confidence (item),
-                            class_name (self, ds_scored_item_get_class_id (item)));
+                            ds_review_page_class_name (self, ds_scored_item_get_class_id (item)));
   gtk_label_set_text (self->reason_label, reason->str);
 }
 
 static void
 selection_changed_cb (DsReviewPage *self)
 {
-  DsScoredItem *item = selected_item (self);
+  DsScoredItem *item = ds_review_page_selected_item (self);
 
   g_cancellable_cancel (self->show_cancellable);
   g_clear_object (&self->show_cancellable);
@@ -379,9 +347,9 @@ schedule_focus (DsReviewPage *self)
 
 /* Scrolls to the row at @position and puts the keyboard focus on it, so that the keys and the
  * arrows go on from the image shown. */
-static void
-focus_queue (DsReviewPage *self,
-             guint         position)
+void
+ds_review_page_focus_queue (DsReviewPage *self,
+                            guint         position)
 {
   /* GTK 4.8 has no gtk_list_view_scroll_to(); the list base's action scrolls */
   gtk_widget_activate_action (GTK_WIDGET (self->queue_list), "list.scroll-to-item", "u", position);
@@ -391,130 +359,12 @@ focus_queue (DsReviewPage *self,
     schedule_focus (self);
 }
 
-gboolean
-ds_review_page_decide (DsReviewPage  *self,
-                       int            position,
-                       GError       **error)
-{
-  DsScoredItem *item;
-  gint64 id, class_id, run_id;
-  guint at;
-
-  g_return_val_if_fail (DS_IS_REVIEW_PAGE (self), FALSE);
-
-  item = selected_item (self);
-  if (item == NULL || self->project == NULL || self->scores == NULL)
-    return TRUE;
-  if (position < 0)
-    class_id = self->scores->normal_class_id;
-  else if ((guint) position < self->scores->classes->len)
-    class_id = ((DsClassInfo *) g_ptr_array_index (self->scores->classes, position))->id;
-  else
-    return TRUE;  /* no class at that key */
-  if (class_id == 0)
-    {
-      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   "which class is normal? None is called good, ok or normal");
-      return FALSE;
-    }
-
-  id = ds_scored_item_get_id (item);
-  run_id = self->scores->info != NULL ? self->scores->info->id : 0;
-  /* the label first, as the Label page does: it is the decision; the review only says so */
-  if (!ds_project_set_labels (self->project, &id, 1, class_id, error))
-    return FALSE;
-  ds_scored_item_set_class_id (item, class_id);
-  g_signal_emit (self, signals[LABELS_CHANGED], 0);
-  if (!ds_project_mark_reviewed (self->project, &id, 1, class_id, run_id, error))
-    return FALSE;
-  ds_scored_item_set_reviewed_class_id (item, class_id);
-
-  at = gtk_single_selection_get_selected (self->selection);
-  g_list_store_remove (self->queue, at);
-  self->n_reviewed++;
-  update_counts (self);
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->queue)) > 0)
-    {
-      at = MIN (at, g_list_model_get_n_items (G_LIST_MODEL (self->queue)) - 1);
-      gtk_single_selection_set_selected (self->selection, at);
-      focus_queue (self, at);
-    }
-
-  return TRUE;
-}
-
-static void
-decide (DsReviewPage *self,
-        int           position)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!ds_review_page_decide (self, position, &error))
-    ds_show_error (GTK_WIDGET (self), "The decision could not be saved", error);
-}
-
-static void
-accept_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  decide (DS_REVIEW_PAGE (widget), -1);
-}
-
-static void
-assign_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  decide (DS_REVIEW_PAGE (widget), g_variant_get_int32 (parameter));
-}
-
 /* Return on a row of the queue */
 static void
 queue_activate_cb (DsReviewPage *self,
                    guint         position)
 {
-  decide (self, -1);
-}
-
-static void
-show_decisions (DsReviewPage *self)
-{
-  g_autoptr(GString) keys = g_string_new (NULL);
-  GtkWidget *child;
-  const char *normal = class_name (self, self->scores->normal_class_id);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->decision_box))) != NULL)
-    gtk_flow_box_remove (self->decision_box, child);
-
-  if (self->scores->normal_class_id != 0)
-    {
-      g_autofree char *text = g_strdup_printf ("Accept as %s (Return)", normal);
-      GtkWidget *button = gtk_button_new_with_label (text);
-
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "review.accept");
-      gtk_widget_add_css_class (button, "suggested-action");
-      gtk_flow_box_append (self->decision_box, button);
-    }
-  for (guint i = 0; i < self->scores->classes->len && i < 9; i++)
-    {
-      const DsClassInfo *info = g_ptr_array_index (self->scores->classes, i);
-      g_autofree char *text = g_strdup_printf ("%u  %s", i + 1, info->name);
-      GtkWidget *button = gtk_button_new_with_label (text);
-
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "i", (gint32) i);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "review.assign");
-      gtk_flow_box_append (self->decision_box, button);
-    }
-  /* the buttons are the stops for Tab, not the flow box's cells around them */
-  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->decision_box)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_set_focusable (child, FALSE);
-
-  g_string_append_printf (keys, "Return or O accepts the part as “%s”; 1 to %u give it that "
-                          "class. Each decision is saved at once as the image's label; Ctrl+Z "
-                          "takes it back.", normal, MIN (self->scores->classes->len, 9));
-  gtk_label_set_text (self->keys_label, keys->str);
+  ds_review_page_decide_and_report (self, -1);
 }
 
 /* Loading */
@@ -571,7 +421,7 @@ show_queue (DsReviewPage *self)
     g_string_append_printf (source, "Run #%" G_GINT64_FORMAT " (%s) flags the unlabelled and "
                             "“%s” images scoring above %.4g.", self->scores->info->id,
                             self->scores->info->config.preset,
-                            class_name (self, self->scores->normal_class_id), low);
+                            ds_review_page_class_name (self, self->scores->normal_class_id), low);
   if (self->scores->classifier_run != 0)
     g_string_append_printf (source, "%sRun #%" G_GINT64_FORMAT "'s predictions that disagree "
                             "with a label are queued too.", source->len > 0 ? " " : "",
@@ -580,13 +430,13 @@ show_queue (DsReviewPage *self)
 
   g_list_store_splice (self->queue, 0, g_list_model_get_n_items (G_LIST_MODEL (self->queue)),
                        queued->pdata, queued->len);
-  show_decisions (self);
-  update_counts (self);
+  ds_review_page_show_decisions (self);
+  ds_review_page_update_counts (self);
   if (queued->len > 0)
     {
       gtk_single_selection_set_selected (self->selection, select);
       if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-        focus_queue (self, select);
+        ds_review_page_focus_queue (self, select);
     }
 }
 
@@ -655,22 +505,6 @@ clear (DsReviewPage *self)
   g_clear_pointer (&self->model, ds_anomaly_model_unref);
 }
 
-/* The keys are the page's only while it is the page shown: a stack's outgoing page stays
- * mapped during its transition, and its window-wide keys would act on it. */
-static void
-update_keys (DsReviewPage *self)
-{
-  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
-  GtkWidget *shown = stack != NULL ? gtk_stack_get_visible_child (GTK_STACK (stack)) : NULL;
-  gboolean active = gtk_widget_get_mapped (GTK_WIDGET (self)) &&
-                    (stack == NULL || (shown != NULL && (shown == GTK_WIDGET (self) ||
-                                                         gtk_widget_is_ancestor (GTK_WIDGET (self),
-                                                                                 shown))));
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.accept", active);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.assign", active);
-}
-
 /* Shown, the page is ready for the keys: they act where the focus is. */
 static void
 mapped_cb (DsReviewPage *self)
@@ -679,13 +513,13 @@ mapped_cb (DsReviewPage *self)
 
   if (stack != NULL && !self->watching_stack)
     {
-      g_signal_connect_object (stack, "notify::visible-child", G_CALLBACK (update_keys), self,
-                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (stack, "notify::visible-child",
+                               G_CALLBACK (ds_review_page_update_keys), self, G_CONNECT_SWAPPED);
       self->watching_stack = TRUE;
     }
-  update_keys (self);
+  ds_review_page_update_keys (self);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->queue)) > 0)
-    focus_queue (self, gtk_single_selection_get_selected (self->selection));
+    ds_review_page_focus_queue (self, gtk_single_selection_get_selected (self->selection));
 }
 
 /* Public */
@@ -739,7 +573,7 @@ ds_review_page_get_n_reviewed (DsReviewPage *self)
 gint64
 ds_review_page_get_image_id (DsReviewPage *self)
 {
-  DsScoredItem *item = selected_item (self);
+  DsScoredItem *item = ds_review_page_selected_item (self);
 
   return item != NULL ? ds_scored_item_get_id (item) : 0;
 }
@@ -814,45 +648,7 @@ ds_review_page_class_init (DsReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DsReviewPage, keys_label);
   gtk_widget_class_bind_template_callback (widget_class, queue_activate_cb);
 
-  gtk_widget_class_install_action (widget_class, "review.accept", NULL, accept_action);
-  gtk_widget_class_install_action (widget_class, "review.assign", "i", assign_action);
-}
-
-static void
-add_shortcut (GtkShortcutController *controller,
-              guint                  keyval,
-              GdkModifierType        modifiers,
-              const char            *action,
-              int                    position)
-{
-  GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keyval, modifiers),
-                                            gtk_named_action_new (action));
-
-  if (position >= 0)
-    gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (position));
-  gtk_shortcut_controller_add_shortcut (controller, shortcut);
-}
-
-/* The keys act wherever the focus is on the page's window while the page is shown (a managed
- * controller runs only for a mapped widget), after the focused widget: a button still takes
- * its own Return. */
-static void
-add_keys (DsReviewPage *self)
-{
-  GtkEventController *controller = gtk_shortcut_controller_new ();
-  GtkShortcutController *keys = GTK_SHORTCUT_CONTROLLER (controller);
-
-  gtk_shortcut_controller_set_scope (keys, GTK_SHORTCUT_SCOPE_MANAGED);
-  add_shortcut (keys, GDK_KEY_Return, 0, "review.accept", -1);
-  add_shortcut (keys, GDK_KEY_KP_Enter, 0, "review.accept", -1);
-  add_shortcut (keys, GDK_KEY_o, 0, "review.accept", -1);
-  add_shortcut (keys, GDK_KEY_O, GDK_SHIFT_MASK, "review.accept", -1);
-  for (int i = 0; i < 9; i++)
-    {
-      add_shortcut (keys, GDK_KEY_1 + i, 0, "review.assign", i);
-      add_shortcut (keys, GDK_KEY_KP_1 + i, 0, "review.assign", i);
-    }
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  ds_review_page_class_init_actions (widget_class);
 }
 
 static void
@@ -875,7 +671,7 @@ ds_review_page_init (DsReviewPage *self)
   gtk_list_view_set_model (self->queue_list, GTK_SELECTION_MODEL (self->selection));
   gtk_label_set_text (self->empty_label, "Open a project to review its images.");
   g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
-  g_signal_connect (self, "unmap", G_CALLBACK (update_keys), NULL);
-  add_keys (self);
-  update_keys (self);
+  g_signal_connect (self, "unmap", G_CALLBACK (ds_review_page_update_keys), NULL);
+  ds_review_page_add_keys (self);
+  ds_review_page_update_keys (self);
 }

@@ -4,8 +4,9 @@
  * threshold (unlabelled ones, and those labelled with the normal class: an image labelled
  * defective is decided already), and the labelled images the latest classifier run predicts
  * otherwise, highest score first, leaving out those a person has reviewed already (and that
- * still carry the label they were given). Return or O accepts the part as normal (the run's normal class); 1 to 9
- * give it the class at that place in the class list. Each decision is a label written at once
+ * still carry the label they were given). Return or O accepts the part as normal (the run's
+ * normal class); 1 to 9 give it the class at that place in the class list; these keys act
+ * while the page is shown, wherever the focus is. Each decision is a label written at once
  * (one undo step, as on the Label page) and a review recorded in the project; the next image is
  * selected.
  *

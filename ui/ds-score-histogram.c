@@ -214,8 +214,9 @@ ds_score_histogram_snapshot (GtkWidget   *widget,
       GdkRGBA band = low_color;
 
       band.alpha = 0.15f;
-      gtk_snapshot_append_color (snapshot, &band, &GRAPHENE_RECT_INIT ((float) x0, MARGIN_TOP,
-                                                                       (float) (x1 - x0), (float) ph));
+      gtk_snapshot_append_color (snapshot, &band,
+                                 &GRAPHENE_RECT_INIT ((float) x0, MARGIN_TOP, (float) (x1 - x0),
+                                                      (float) ph));
     }
 
   /* the normal images on top: usually the fewer, and the ones the pass threshold is about */
@@ -233,7 +234,8 @@ ds_score_histogram_snapshot (GtkWidget   *widget,
       double v = self->max_value * t / 4;
       double x = ds_score_histogram_value_to_x (self, v);
 
-      gtk_snapshot_append_color (snapshot, &faint, &GRAPHENE_RECT_INIT ((float) x, (float) base, 1, 4));
+      gtk_snapshot_append_color (snapshot, &faint,
+                                 &GRAPHENE_RECT_INIT ((float) x, (float) base, 1, 4));
       g_snprintf (buf, sizeof buf, "%.3g", v);
       draw_text (widget, snapshot, buf, x, base + 5, t == 0 ? 0.0 : t == 4 ? 1.0 : 0.5, &fg);
     }
@@ -245,7 +247,8 @@ ds_score_histogram_snapshot (GtkWidget   *widget,
     gtk_snapshot_append_color (snapshot, &good_color, &GRAPHENE_RECT_INIT ((float) x, 5, 10, 10));
     g_snprintf (buf, sizeof buf, "normal (%u images)", self->n_good);
     draw_text (widget, snapshot, buf, x + 14, 2, 0.0, &fg);
-    gtk_snapshot_append_color (snapshot, &bad_color, &GRAPHENE_RECT_INIT ((float) x + 150, 5, 10, 10));
+    gtk_snapshot_append_color (snapshot, &bad_color,
+                               &GRAPHENE_RECT_INIT ((float) x + 150, 5, 10, 10));
     g_snprintf (buf, sizeof buf, "defective (%u images)", self->n_bad);
     draw_text (widget, snapshot, buf, x + 164, 2, 0.0, &fg);
   }
@@ -255,10 +258,10 @@ ds_score_histogram_snapshot (GtkWidget   *widget,
     {
       double x = ds_score_histogram_value_to_x (self, MIN (self->marker, self->max_value));
 
-      gtk_snapshot_append_color (snapshot, &fg, &GRAPHENE_RECT_INIT ((float) x - 0.5f, MARGIN_TOP,
-                                                                     1, (float) ph));
-      gtk_snapshot_append_color (snapshot, &fg, &GRAPHENE_RECT_INIT ((float) x - 3, (float) base - 6,
-                                                                     7, 6));
+      gtk_snapshot_append_color (snapshot, &fg,
+                                 &GRAPHENE_RECT_INIT ((float) x - 0.5f, MARGIN_TOP, 1, (float) ph));
+      gtk_snapshot_append_color (snapshot, &fg,
+                                 &GRAPHENE_RECT_INIT ((float) x - 3, (float) base - 6, 7, 6));
       g_snprintf (buf, sizeof buf, "%s%.3g", self->marker > self->max_value ? "→ " : "",
                   self->marker);
       draw_text (widget, snapshot, buf, x - 4, base - 30, 1.0, &fg);
@@ -271,11 +274,13 @@ ds_score_histogram_snapshot (GtkWidget   *widget,
       double xh = ds_score_histogram_value_to_x (self, self->high);
 
       gtk_snapshot_append_color (snapshot, &low_color,
-                                 &GRAPHENE_RECT_INIT ((float) xl - 1, MARGIN_TOP - 6, 2, (float) ph + 6));
+                                 &GRAPHENE_RECT_INIT ((float) xl - 1, MARGIN_TOP - 6, 2,
+                                                      (float) ph + 6));
       gtk_snapshot_append_color (snapshot, &low_color,
                                  &GRAPHENE_RECT_INIT ((float) xl - 4, MARGIN_TOP - 10, 8, 8));
       gtk_snapshot_append_color (snapshot, &high_color,
-                                 &GRAPHENE_RECT_INIT ((float) xh - 1, MARGIN_TOP - 6, 2, (float) ph + 6));
+                                 &GRAPHENE_RECT_INIT ((float) xh - 1, MARGIN_TOP - 6, 2,
+                                                      (float) ph + 6));
       gtk_snapshot_append_color (snapshot, &high_color,
                                  &GRAPHENE_RECT_INIT ((float) xh - 4, MARGIN_TOP - 10, 8, 8));
       /* above the plot, on the outer side of each line */

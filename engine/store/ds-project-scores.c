@@ -246,7 +246,8 @@ ds_project_get_reviews (DsProject  *project,
       gint64 id = sqlite3_column_int64 (stmt, 0);
       gint64 class_id = sqlite3_column_int64 (stmt, 1);
 
-      g_hash_table_insert (table, g_memdup2 (&id, sizeof id), g_memdup2 (&class_id, sizeof class_id));
+      g_hash_table_insert (table, g_memdup2 (&id, sizeof id),
+                           g_memdup2 (&class_id, sizeof class_id));
     }
   if (rc != SQLITE_DONE)
     {

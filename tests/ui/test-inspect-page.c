@@ -235,9 +235,12 @@ count_colours (cairo_surface_t *surface,
   data = cairo_image_surface_get_data (surface);
   stride = cairo_image_surface_get_stride (surface);
   for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      g_hash_table_add (colours, GUINT_TO_POINTER (((const guint32 *) (const void *) (data + y * stride))[x]
-                                                   & 0xffffff));
+    {
+      const guint32 *row = (const guint32 *) (const void *) (data + y * stride);
+
+      for (int x = 0; x < w; x++)
+        g_hash_table_add (colours, GUINT_TO_POINTER (row[x] & 0xffffff));
+    }
 
   return g_hash_table_size (colours);
 }
@@ -349,7 +352,8 @@ test_inspect (void)
     for (guint v = 0; v < 2; v++)
       g_assert_cmpfloat (ds_heatmap_view_get_scale (DS_HEATMAP_VIEW (views[v])), ==,
                          ds_heatmap_view_get_scale (DS_HEATMAP_VIEW (views[2])));
-    g_assert_cmpint (abs (gtk_widget_get_width (views[0]) - gtk_widget_get_width (views[2])), <=, 1);
+    g_assert_cmpint (abs (gtk_widget_get_width (views[0]) - gtk_widget_get_width (views[2])), <=,
+                     1);
   }
   screenshot (GTK_WIDGET (window), "inspect-page.png");
 
@@ -476,7 +480,8 @@ wait_for_queue_focus (DsWindow     *window,
     }
   g_test_message ("focus on a %s (%s, in a %s), window %sactive",
                   focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "nothing",
-                  GTK_IS_ACTIONABLE (focus) && gtk_actionable_get_action_name (GTK_ACTIONABLE (focus))
+                  GTK_IS_ACTIONABLE (focus) &&
+                  gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)) != NULL
                   ? gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)) : "no action",
                   focus != NULL && gtk_widget_get_parent (focus) != NULL
                   ? G_OBJECT_TYPE_NAME (gtk_widget_get_parent (focus)) : "-",
