@@ -287,7 +287,7 @@ load_entries (const char  *where,
               return NULL;
             }
         }
-      /* a colour image read as the gray first one: its red plane is as good as any */
+      /* the first image, read as colour, is gray when found so: any of its planes will do */
       memcpy (ds->pixels + n * sample, img, sample);
       ds->labels[n] = e->label;
       g_ptr_array_add (paths, g_strdup (e->path));

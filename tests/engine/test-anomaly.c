@@ -112,8 +112,8 @@ test_auroc_histogram (void)
       exact = ds_auroc (values, positive, n);
       approx = ds_auroc_histogram_compute (hist, &bound);
       g_test_message ("exact %.8f, histogram %.8f, bound %.2e", exact, approx, bound);
-      g_assert_cmpuint (ds_auroc_histogram_count (hist, TRUE) + ds_auroc_histogram_count (hist, FALSE),
-                        ==, n);
+      g_assert_cmpuint (ds_auroc_histogram_count (hist, TRUE) +
+                        ds_auroc_histogram_count (hist, FALSE), ==, n);
       g_assert_cmpfloat (exact, >, 0.6);
       g_assert_cmpfloat (fabs (approx - exact), <=, bound + 1e-12);
       if (round == 0)
