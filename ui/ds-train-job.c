@@ -73,7 +73,12 @@ G_DEFINE_FINAL_TYPE (DsTrainJob, ds_train_job, G_TYPE_OBJECT)
 
 static gboolean dispatch_cb (gpointer user_data);
 
-/* Under the lock: one idle at a time. */
+/* How long reports gather before the main loop hears of them. Every redraw of the window costs
+ * a core the training threads would use: at one a frame, the window trained at 0.56 of the
+ * command line's speed on 2 cores; four a second are enough for curves and a progress bar. */
+#define DISPATCH_INTERVAL_MS 250
+
+/* Under the lock: one pending dispatch at a time; a start or an end goes out at once. */
 static void
 schedule_locked (DsTrainJob *self)
 {
@@ -81,7 +86,10 @@ schedule_locked (DsTrainJob *self)
 
   if (self->idle_id != 0 || self->detached)
     return;
-  source = g_idle_source_new ();
+  if (self->have_started || self->have_finished)
+    source = g_idle_source_new ();
+  else
+    source = g_timeout_source_new (DISPATCH_INTERVAL_MS);
   g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
   g_source_set_callback (source, dispatch_cb, g_object_ref (self), g_object_unref);
   g_source_set_static_name (source, "[defectscope] training progress");
@@ -264,10 +272,22 @@ dispatch_cb (gpointer user_data)
 
   if (started)
     g_signal_emit (self, signals[STARTED], 0, run_id, steps_per_epoch, n_train, n_val, n_test);
-  if (steps->len > 0)
-    g_signal_emit (self, signals[STEPS], 0, steps->data, steps->len);
-  for (guint i = 0; i < epochs->len; i++)
-    g_signal_emit (self, signals[EPOCH], 0, &g_array_index (epochs, DsRunEpoch, i));
+  /* in the order they happened: an epoch after its own steps, before the next one's */
+  for (guint i = 0, done = 0; i <= epochs->len; i++)
+    {
+      const DsRunStep *data = (const DsRunStep *) (void *) steps->data;
+      guint end = done;
+
+      while (end < steps->len
+             && (i == epochs->len
+                 || data[end].step <= g_array_index (epochs, DsRunEpoch, i).epoch * steps_per_epoch))
+        end++;
+      if (end > done)
+        g_signal_emit (self, signals[STEPS], 0, data + done, end - done);
+      done = end;
+      if (i < epochs->len)
+        g_signal_emit (self, signals[EPOCH], 0, &g_array_index (epochs, DsRunEpoch, i));
+    }
   if (phase != self->emitted_phase)
     {
       self->emitted_phase = phase;
