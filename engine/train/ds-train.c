@@ -181,48 +181,6 @@ evaluate_slice (DsModel  *replica,
   job->loss_sums[index] = loss * count_labelled (job->labels + start, count, job->k);
 }
 
-/* The parameter update of a step, over ranges of the parameters, one a thread. */
-typedef struct
-{
-  DsWorkers   *workers;
-  DsModel     *model;
-  DsOptimizer *opt;
-  float       *saved;   /* (n_params) the weights before the update, to undo a bad one */
-  gint         ok;      /* atomic: FALSE once any range is not finite */
-} UpdateJob;
-
-static void
-reduce_range (DsModel  *replica,
-              guint     index,
-              guint     start,
-              guint     count,
-              DsRng    *rng,
-              gpointer  user_data)
-{
-  UpdateJob *u = user_data;
-
-  ds_workers_reduce_grads (u->workers, start, (gsize) start + count);
-  if (!ds_floats_all_finite (u->model->grads + start, count))
-    g_atomic_int_set (&u->ok, FALSE);
-}
-
-static void
-update_range (DsModel  *replica,
-              guint     index,
-              guint     start,
-              guint     count,
-              DsRng    *rng,
-              gpointer  user_data)
-{
-  UpdateJob *u = user_data;
-  DsModel *model = u->model;
-
-  memcpy (u->saved + start, model->params + start, count * sizeof (float));
-  ds_optimizer_update (u->opt, model->params, model->grads, start, (gsize) start + count);
-  if (!ds_floats_all_finite (model->params + start, count))
-    g_atomic_int_set (&u->ok, FALSE);
-}
-
 static double
 job_loss (const BatchJob *job,
           guint           n_workers)
@@ -461,7 +419,6 @@ run_epochs (DsModel              *model,
             .dlogits = dlogits,
             .loss_sums = loss_sums,
           };
-          UpdateJob update = { .workers = workers, .model = model, .opt = opt, .saved = saved };
           double loss, elapsed;
 
           ds_dataset_fill_batch (train->data, order + start, count, &config->augment, rng, x, labels);
@@ -471,9 +428,7 @@ run_epochs (DsModel              *model,
           loss = job_loss (&job, ds_workers_get_n (workers));
 
           /* the threads sum the gradients, check them, and update the weights, each a range */
-          update.ok = TRUE;
-          ds_workers_run_range (workers, model->n_params, reduce_range, &update);
-          if (!isfinite (loss) || !update.ok)
+          if (!ds_workers_sum_grads (workers) || !isfinite (loss))
             {
               gboolean nan = isfinite (loss) ? any_nan (model->grads, model->n_params) : isnan (loss);
 
@@ -485,11 +440,8 @@ run_epochs (DsModel              *model,
               return FALSE;
             }
           opt->lr = scheduled_lr (config->lr_schedule, base_lr, state->global_step, run_steps);
-          ds_optimizer_begin_step (opt);
-          ds_workers_run_range (workers, model->n_params, update_range, &update);
-          if (!update.ok)
+          if (!ds_workers_update (workers, opt, saved))
             {
-              memcpy (model->params, saved, model->n_params * sizeof (float));
               g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_NOT_FINITE,
                            "the weights became non-finite at epoch %u, step %" G_GUINT64_FORMAT
                            "; training stopped with the weights of the step before",

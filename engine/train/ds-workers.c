@@ -135,6 +135,15 @@ ds_workers_get_n (DsWorkers *pool)
   return pool->n;
 }
 
+DsModel *
+ds_workers_get_replica (DsWorkers *pool,
+                        guint      index)
+{
+  g_return_val_if_fail (index < pool->n, NULL);
+
+  return pool->workers[index].replica;
+}
+
 /* Runs pool->func on every worker's slice and returns when all are done. */
 static void
 dispatch (DsWorkers    *pool,
@@ -224,6 +233,73 @@ ds_workers_reduce_grads (DsWorkers *pool,
       for (gsize j = start; j < end; j++)
         g[j] += r[j];
     }
+}
+
+/* The update of the model's parameters, over ranges of them. */
+typedef struct
+{
+  DsWorkers   *pool;
+  DsOptimizer *opt;
+  float       *saved;
+  gint         ok;      /* atomic: FALSE once any range is not finite */
+} UpdateJob;
+
+static void
+sum_range (DsModel  *replica,
+           guint     index,
+           guint     start,
+           guint     count,
+           DsRng    *rng,
+           gpointer  user_data)
+{
+  UpdateJob *u = user_data;
+
+  ds_workers_reduce_grads (u->pool, start, (gsize) start + count);
+  if (!ds_floats_all_finite (u->pool->model->grads + start, count))
+    g_atomic_int_set (&u->ok, FALSE);
+}
+
+static void
+update_range (DsModel  *replica,
+              guint     index,
+              guint     start,
+              guint     count,
+              DsRng    *rng,
+              gpointer  user_data)
+{
+  UpdateJob *u = user_data;
+  DsModel *model = u->pool->model;
+
+  memcpy (u->saved + start, model->params + start, count * sizeof (float));
+  ds_optimizer_update (u->opt, model->params, model->grads, start, (gsize) start + count);
+  if (!ds_floats_all_finite (model->params + start, count))
+    g_atomic_int_set (&u->ok, FALSE);
+}
+
+gboolean
+ds_workers_sum_grads (DsWorkers *pool)
+{
+  UpdateJob u = { .pool = pool, .ok = TRUE };
+
+  ds_workers_run_range (pool, pool->model->n_params, sum_range, &u);
+
+  return u.ok;
+}
+
+gboolean
+ds_workers_update (DsWorkers   *pool,
+                   DsOptimizer *opt,
+                   float       *saved)
+{
+  DsModel *model = pool->model;
+  UpdateJob u = { .pool = pool, .opt = opt, .saved = saved, .ok = TRUE };
+
+  ds_optimizer_begin_step (opt);
+  ds_workers_run_range (pool, model->n_params, update_range, &u);
+  if (!u.ok)
+    memcpy (model->params, saved, model->n_params * sizeof (float));
+
+  return u.ok;
 }
 
 void

@@ -18,6 +18,7 @@
 
 #include "ds-rng.h"
 #include "nn/ds-model.h"
+#include "nn/ds-optim.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,11 @@ DsWorkers *ds_workers_new        (DsModel     *model,
                                   GError     **error);
 void       ds_workers_free       (DsWorkers   *workers);
 guint      ds_workers_get_n      (DsWorkers   *workers);
+/* Returns: (transfer none): the model replica of worker @index (0 is the model itself), so that a
+ * job on one pool can run its slice through the same-index replica of another (a GAN's
+ * generator step runs the discriminator). */
+DsModel   *ds_workers_get_replica (DsWorkers  *workers,
+                                   guint       index);
 /* Splits @batch into one slice a worker (fewer when the batch is smaller) and runs @func on
  * each, returning when all are done. Each worker's generator is seeded from @rng first
  * (nullable: evaluation leaves the caller's generator alone). Workers left without samples
@@ -60,6 +66,18 @@ void       ds_workers_reduce_grads (DsWorkers *workers,
 void       ds_workers_merge_state (DsWorkers  *workers);
 /* Both of the above, over every parameter. */
 void       ds_workers_reduce     (DsWorkers   *workers);
+
+/* The two halves of a training step's update, each over ranges of the parameters, one range a
+ * worker thread.
+ * ds_workers_sum_grads(): adds the replicas' gradients into the model's; FALSE when any of the
+ * sums is not finite (the weights are untouched).
+ * ds_workers_update(): copies the weights to @saved (n_params floats), takes one step of @opt
+ * (ds_optimizer_begin_step() included) and, when a weight comes out non-finite, puts the saved
+ * weights back and returns FALSE. The optimiser's moments keep the step either way. */
+gboolean   ds_workers_sum_grads  (DsWorkers   *workers);
+gboolean   ds_workers_update     (DsWorkers   *workers,
+                                  DsOptimizer *opt,
+                                  float       *saved);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DsWorkers, ds_workers_free)
 
