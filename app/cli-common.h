@@ -43,5 +43,6 @@ int cli_predict (int argc, char **argv);
 int cli_demo    (int argc, char **argv);
 int cli_project (int argc, char **argv);
 int cli_anomaly (int argc, char **argv);
+int cli_gan     (int argc, char **argv);
 
 G_END_DECLS

@@ -22,6 +22,7 @@ static const CliCommand commands[] = {
   { "demo",    "write the built-in demo project",                cli_demo },
   { "project", "export a project's labels (project export …)",   cli_project },
   { "anomaly", "anomaly detection with autoencoders (anomaly train|eval|score …)", cli_anomaly },
+  { "gan",     "train a GAN or sample from one (gan train|sample …)", cli_gan },
 };
 
 static int
