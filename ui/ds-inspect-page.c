@@ -25,7 +25,10 @@ struct _DsInspectPage
   GtkWidget           parent_instance;
 
   /* template */
+  GtkWidget          *view_box;   /* the template's child: bound so that dispose unparents it */
   GtkPaned           *paned;
+  GtkStack           *view_stack;
+  DsGanSamples       *gan_samples;
   GtkDropDown        *run_dropdown;
   GtkLabel           *run_summary;
   GtkListView        *image_list;
@@ -588,6 +591,7 @@ ds_inspect_page_set_project (DsInspectPage *self,
 
   clear (self);
   self->project = project;
+  ds_gan_samples_set_project (self->gan_samples, project);
   self->keep_image = 0;
   g_clear_pointer (&self->scores, ds_run_scores_free);
   g_list_store_remove_all (self->items);
@@ -617,6 +621,18 @@ ds_inspect_page_show_run (DsInspectPage *self,
 
   self->keep_image = ds_inspect_page_get_image_id (self);
   load (self, run_id);
+}
+
+DsGanSamples *
+ds_inspect_page_get_gan_samples (DsInspectPage *self)
+{
+  return self->gan_samples;
+}
+
+void
+ds_inspect_page_show_samples (DsInspectPage *self)
+{
+  gtk_stack_set_visible_child_name (self->view_stack, "samples");
 }
 
 gint64
@@ -727,6 +743,7 @@ ds_inspect_page_class_init (DsInspectPageClass *klass)
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                         G_TYPE_INT64, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
+  g_type_ensure (DS_TYPE_GAN_SAMPLES);
   g_type_ensure (DS_TYPE_HEATMAP_VIEW);
   g_type_ensure (DS_TYPE_HEAT_LEGEND);
   g_type_ensure (DS_TYPE_SCORE_HISTOGRAM);
@@ -736,6 +753,9 @@ ds_inspect_page_class_init (DsInspectPageClass *klass)
   gtk_widget_class_set_css_name (widget_class, "inspectpage");
 
   gtk_widget_class_bind_template_child (widget_class, DsInspectPage, paned);
+  gtk_widget_class_bind_template_child (widget_class, DsInspectPage, view_box);
+  gtk_widget_class_bind_template_child (widget_class, DsInspectPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, DsInspectPage, gan_samples);
   gtk_widget_class_bind_template_child (widget_class, DsInspectPage, run_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DsInspectPage, run_summary);
   gtk_widget_class_bind_template_child (widget_class, DsInspectPage, image_list);

@@ -1,5 +1,6 @@
 /* ds-inspect-page.h: one image through an autoencoder: its reconstruction, its residual
- * heatmap, its score against the review band, and the scores of every labelled image
+ * heatmap, its score against the review band, and the scores of every labelled image; and, in
+ * a second view, a GAN's samples (ds-gan-samples.h)
  *
  * The page shows the latest finished autoencoder run of the project, or the one picked in its
  * run list, with that run's best.dsm. The images are listed by score, highest first; for the
@@ -12,6 +13,7 @@
 
 #include <gtk/gtk.h>
 
+#include "ds-gan-samples.h"
 #include "ds-heatmap-view.h"
 #include "ds-score-histogram.h"
 #include "store/ds-project.h"
@@ -38,6 +40,10 @@ void              ds_inspect_page_reload        (DsInspectPage *self);
 /* Shows run @run_id (0: the latest autoencoder run). */
 void              ds_inspect_page_show_run      (DsInspectPage *self,
                                                  gint64         run_id);
+/* Returns: (transfer none): the "Generated Samples" view of a GAN's samples. */
+DsGanSamples     *ds_inspect_page_get_gan_samples (DsInspectPage *self);
+/* Shows that view instead of the anomalies. */
+void              ds_inspect_page_show_samples  (DsInspectPage *self);
 /* The run shown, 0 when none. */
 gint64            ds_inspect_page_get_run_id    (DsInspectPage *self);
 /* Selects image @image_id in the list; FALSE when the run did not score it. */

@@ -25,6 +25,8 @@ struct _DsTrainPage
 
   /* template */
   GtkPaned        *paned;
+  GtkStack        *mode_stack;
+  DsGanPanel      *gan_panel;
   GtkDropDown     *preset_dropdown;
   GtkLabel        *preset_description;
   GtkWidget       *normal_box;
@@ -57,7 +59,8 @@ struct _DsTrainPage
   GtkWidget       *confusion_box;
 
   DsProject       *project;       /* the window's */
-  GPtrArray       *presets;       /* DsPreset: the dropdown's, classifiers then autoencoders */
+  GPtrArray       *presets;       /* DsPreset: the dropdown's, classifiers then autoencoders;
+                                   * the GAN presets follow them in the dropdown */
   gboolean         shown_autoencoder;  /* the run shown reconstructs: AUROC, no confusion */
   DsTrainJob      *job;
   GPtrArray       *runs;          /* DsRunInfo, newest first, as listed */
@@ -186,6 +189,8 @@ preset_changed_cb (DsTrainPage *self)
   const DsPreset *preset = selected_preset (self);
   g_auto(DsRunConfig) config = { 0 };
 
+  /* a GAN has a panel of its own, with the same dropdown */
+  gtk_stack_set_visible_child_name (self->mode_stack, preset != NULL ? "network" : "gan");
   if (preset == NULL)
     return;
   gtk_label_set_text (self->preset_description, preset->description);
@@ -874,6 +879,7 @@ ds_train_page_stop_and_wait (DsTrainPage *self)
 {
   g_return_if_fail (DS_IS_TRAIN_PAGE (self));
 
+  ds_gan_panel_stop_and_wait (self->gan_panel);
   if (self->job == NULL)
     return;
   stop_job (self);
@@ -887,6 +893,7 @@ ds_train_page_set_project (DsTrainPage *self,
   g_return_if_fail (DS_IS_TRAIN_PAGE (self));
 
   ds_train_page_stop_and_wait (self);
+  ds_gan_panel_set_project (self->gan_panel, project);
   self->project = project;
   update_normal_classes (self);
   set_shown_run (self, NULL);
@@ -909,6 +916,12 @@ gboolean
 ds_train_page_is_training (DsTrainPage *self)
 {
   return self->job != NULL;
+}
+
+DsGanPanel *
+ds_train_page_get_gan_panel (DsTrainPage *self)
+{
+  return self->gan_panel;
 }
 
 gint64
@@ -979,6 +992,8 @@ ds_train_page_class_init (DsTrainPageClass *klass)
   gtk_widget_class_set_css_name (widget_class, "trainpage");
 
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, paned);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, mode_stack);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainPage, gan_panel);
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, preset_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, preset_description);
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, normal_box);
@@ -1030,7 +1045,9 @@ ds_train_page_init (DsTrainPage *self)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   static const DsPresetKind kinds[] = { DS_PRESET_CLASSIFIER, DS_PRESET_AUTOENCODER };
+  const DsGanPreset * const *gans = ds_gan_presets ();
 
+  g_type_ensure (DS_TYPE_GAN_PANEL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   /* classifiers first: the first one is the default */
@@ -1049,8 +1066,20 @@ ds_train_page_init (DsTrainPage *self)
           gtk_string_list_append (names, text);
         }
     }
+  for (guint i = 0; gans[i] != NULL; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%s · GAN (synthetic images of a class)",
+                                               gans[i]->name);
+
+      gtk_string_list_append (names, text);
+    }
   gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->preset_dropdown, 0);
+  gtk_drop_down_set_model (ds_gan_panel_get_preset_dropdown (self->gan_panel),
+                           G_LIST_MODEL (names));
+  g_object_bind_property (self->preset_dropdown, "selected",
+                          ds_gan_panel_get_preset_dropdown (self->gan_panel), "selected",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   preset_changed_cb (self);
 
   /* classes come and go on the Label page */

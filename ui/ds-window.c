@@ -457,6 +457,23 @@ labels_reloaded_cb (DsWindow *self)
   ds_review_page_reload (self->review_page);
 }
 
+/* A GAN run started on the Train page: its samples appear on the Inspect page. */
+static void
+gan_job_started_cb (DsWindow *self,
+                    DsGanJob *job)
+{
+  ds_gan_samples_set_job (ds_inspect_page_get_gan_samples (self->inspect_page), job);
+}
+
+/* Synthetic images were added or removed: the grid lists the images again (as after an import)
+ * and shows the new ones with their badge. */
+static void
+synthetic_changed_cb (DsWindow *self)
+{
+  ds_label_page_set_project (self->label_page, self->project);
+  ds_gan_panel_reload (ds_train_page_get_gan_panel (self->train_page));
+}
+
 static void
 ds_window_init (DsWindow *self)
 {
@@ -480,6 +497,10 @@ ds_window_init (DsWindow *self)
                            G_CALLBACK (train_show_images_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->train_page, "run-finished",
                            G_CALLBACK (train_run_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (ds_train_page_get_gan_panel (self->train_page), "job-started",
+                           G_CALLBACK (gan_job_started_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (ds_inspect_page_get_gan_samples (self->inspect_page), "images-changed",
+                           G_CALLBACK (synthetic_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->inspect_page, "band-changed",
                            G_CALLBACK (ds_review_page_reload), self->review_page,
                            G_CONNECT_SWAPPED);

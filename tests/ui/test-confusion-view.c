@@ -14,6 +14,7 @@
 #include <gdk/x11/gdkx.h>
 
 #include "ds-confusion-view-private.h"
+#include "ui-test-utils.h"
 
 static const char * const three_names[] = { "crack", "scratch", "dent" };
 static const guint64 three_counts[] = {
@@ -39,27 +40,6 @@ typedef struct
 } Activation;
 
 /* Main loop */
-
-static gboolean
-iterate_until (gboolean *done,
-               double    seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!*done && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-
-  return *done;
-}
-
-static void
-iterate_for (double seconds)
-{
-  gboolean never = FALSE;
-
-  iterate_until (&never, seconds);
-}
 
 static void
 activated_cb (DsConfusionView *view,
@@ -112,16 +92,6 @@ show_in_window (GtkWidget *view,
 }
 
 /* Pixels */
-
-static char *
-screenshot_path (const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
-
-  g_mkdir_with_parents (dir, 0755);
-
-  return g_build_filename (dir, name, NULL);
-}
 
 /* Draws @view at @width × @height over @background, as the window would show it. */
 static cairo_surface_t *
@@ -423,34 +393,6 @@ cell_on_screen (GtkWidget *view,
   gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
   g_snprintf (x, 16, "%d", (int) (point.x + dx));
   g_snprintf (y, 16, "%d", (int) (point.y + dy));
-}
-
-/* Renders the window as it is on screen, through the snapshot rather than the test's draw. */
-static void
-screenshot (GtkWidget  *window,
-            const char *name)
-{
-  g_autofree char *path = screenshot_path (name);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
-
-  /* the paintable has nothing while the widget waits for its next frame */
-  for (guint tries = 0; node == NULL && tries < 100; tries++)
-    {
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      gtk_widget_queue_draw (window);
-      iterate_for (0.02);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 /* A real click through the X server: GtkGestureClick, press and release in one cell. Then a

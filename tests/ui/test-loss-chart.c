@@ -12,43 +12,12 @@
 #include <gtk/gtk.h>
 
 #include "ds-loss-chart-private.h"
+#include "ui-test-utils.h"
 
 #define WIDTH  800
 #define HEIGHT 480
 
 static char *tmp_dir;
-
-/* Runs the main loop until @done is set or @seconds pass. */
-static gboolean
-iterate_until (gboolean *done,
-               double    seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!*done && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-
-  return *done;
-}
-
-static void
-iterate_for (double seconds)
-{
-  gboolean never = FALSE;
-
-  iterate_until (&never, seconds);
-}
-
-static char *
-screenshot_path (const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
-
-  g_mkdir_with_parents (dir, 0755);
-
-  return g_build_filename (dir, name, NULL);
-}
 
 static DsLossChart *
 chart_new (void)
@@ -597,33 +566,6 @@ test_resume (void)
   g_assert_cmpfloat (y, ==, 0.5);
   g_assert_true (isnan (ds_loss_chart_get_series (chart, 0)->bad_x));
   g_assert_cmpfloat (ds_loss_chart_get_series (chart, 0)->y_min, ==, 1.0 / 59);
-}
-
-static void
-screenshot (GtkWidget  *window,
-            const char *name)
-{
-  g_autofree char *path = screenshot_path (name);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
-
-  /* the paintable has nothing while the widget waits for its next frame */
-  for (guint tries = 0; node == NULL && tries < 100; tries++)
-    {
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      gtk_widget_queue_draw (window);
-      iterate_for (0.02);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 static gboolean

@@ -13,55 +13,7 @@
 #include <gtk/gtk.h>
 
 #include "ds-sample-gallery.h"
-
-static gboolean
-iterate_until (gboolean *done,
-               double    seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!*done && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-
-  return *done;
-}
-
-static void
-iterate_for (double seconds)
-{
-  gboolean never = FALSE;
-
-  iterate_until (&never, seconds);
-}
-
-static void
-screenshot (GtkWidget  *window,
-            const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
-
-  g_mkdir_with_parents (dir, 0755);
-  for (guint tries = 0; node == NULL && tries < 100; tries++)
-    {
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      gtk_widget_queue_draw (window);
-      iterate_for (0.02);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
+#include "ui-test-utils.h"
 
 /* A set of @n 4×4 images of one gray level. */
 static DsSampleSet *

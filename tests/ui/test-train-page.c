@@ -26,58 +26,10 @@
 #include "store/ds-project-demo.h"
 #include "store/ds-project-runs.h"
 #include "store/ds-store-files.h"
+#include "ui-test-utils.h"
 
 static DsApplication *app;
 static char *tmp_dir;
-
-static gboolean
-iterate_until (gboolean *done,
-               double    seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!*done && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-
-  return *done;
-}
-
-static void
-iterate_for (double seconds)
-{
-  gboolean never = FALSE;
-
-  iterate_until (&never, seconds);
-}
-
-static void
-screenshot (GtkWidget  *window,
-            const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
-
-  g_mkdir_with_parents (dir, 0755);
-  for (guint tries = 0; node == NULL && tries < 100; tries++)
-    {
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      gtk_widget_queue_draw (window);
-      iterate_for (0.02);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* A fresh copy of the demo project. */
 static char *
@@ -259,54 +211,6 @@ test_job_cancel (void)
   g_assert_no_error (error);
   g_assert_cmpint (info->status, ==, DS_RUN_CANCELLED);
   g_assert_cmpstr (info->origin, ==, "window");
-}
-
-/* The first widget of @type under @root, depth first. */
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* Sets the spin button whose mnemonic label says @label. */
-static void
-set_spin (GtkWidget  *page,
-          const char *label,
-          double      value)
-{
-  GtkWidget *spin = NULL;
-
-  for (GtkWidget *w = page; w != NULL;)
-    {
-      if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (w)), label) == 0)
-        {
-          spin = gtk_label_get_mnemonic_widget (GTK_LABEL (w));
-          break;
-        }
-      /* depth-first walk without recursion */
-      if (gtk_widget_get_first_child (w) != NULL)
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w != NULL && w != page && gtk_widget_get_next_sibling (w) == NULL)
-            w = gtk_widget_get_parent (w);
-          w = w == NULL || w == page ? NULL : gtk_widget_get_next_sibling (w);
-        }
-    }
-  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
 }
 
 static void

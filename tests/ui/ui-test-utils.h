@@ -1,0 +1,29 @@
+/* ui-test-utils.h: what every GUI test needs: a main loop run for a while, screenshots, and
+ * widgets found the way a person finds them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Runs the main loop until *@done or @seconds have passed. Returns: *@done. */
+gboolean   iterate_until   (gboolean   *done,
+                            double      seconds);
+void       iterate_for     (double      seconds);
+/* Returns: (transfer full): $G_TEST_BUILDDIR/screenshots/@name, its folder made. */
+char      *screenshot_path (const char *name);
+/* Renders @window as it is on screen to screenshots/@name (PNG). */
+void       screenshot      (GtkWidget  *window,
+                            const char *name);
+/* Returns: (transfer none) (nullable): the first widget of @type under @root, depth first. */
+GtkWidget *find_widget     (GtkWidget  *root,
+                            GType       type);
+/* Sets the spin button whose mnemonic label under @root reads @label ("_Epochs"). */
+void       set_spin        (GtkWidget  *root,
+                            const char *label,
+                            double      value);
+
+G_END_DECLS

@@ -1,0 +1,770 @@
+/* ds-gan-job.c
+ *
+ * The thread never touches the job's signals or GTK: it writes into the "pending" fields under
+ * the lock and makes sure one idle is scheduled. The idle takes everything at once.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+
+#include <glib/gstdio.h>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#include "ds-gan-job.h"
+
+#include "ds-engine.h"
+
+typedef struct
+{
+  guint64  step;
+  guint64  since;
+  guint    flags;
+  char    *message;
+} Trouble;
+
+static void
+trouble_clear (Trouble *t)
+{
+  g_clear_pointer (&t->message, g_free);
+}
+
+static void
+epoch_clear (DsGanJobEpoch *e)
+{
+  g_clear_pointer (&e->samples, ds_sample_set_unref);
+}
+
+struct _DsGanJob
+{
+  GObject         parent_instance;
+
+  char           *project_folder;
+  DsGanJobConfig  config;
+  GThread        *thread;
+  GMainContext   *context;
+
+  DsGan          *gan;             /* the worker thread's, while training */
+
+  GMutex          lock;
+  GCond           cond;
+  /* under the lock */
+  gboolean        paused;
+  gboolean        cancelled;
+  gboolean        detached;        /* nobody listens any more: schedule nothing */
+  DsContext      *ctx;             /* the engine's, while training */
+  guint           idle_id;
+  DsGanJobPhase   phase;
+  guint64         worker_step;
+  gboolean        have_started;
+  guint           n_images;
+  guint64         steps_per_epoch;
+  char           *class_name;
+  char           *folder;
+  char           *checkpoint;
+  guint           latent;
+  GArray         *steps;           /* DsGanJobStep */
+  GArray         *troubles;        /* Trouble */
+  GArray         *epochs;          /* DsGanJobEpoch */
+  gboolean        have_finished;
+  GError         *error;
+  GError         *save_error;      /* a checkpoint that could not be written stops the run */
+
+  /* main thread */
+  DsGanJobPhase   emitted_phase;
+  gboolean        running;
+  GPtrArray      *sample_sets;     /* DsSampleSet, index epoch - 1 */
+};
+
+enum {
+  PROP_0,
+  PROP_PHASE,
+  N_PROPS
+};
+
+enum {
+  STARTED,
+  STEPS,
+  TROUBLE,
+  EPOCH,
+  FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DsGanJob, ds_gan_job, G_TYPE_OBJECT)
+
+void
+ds_gan_job_config_init (DsGanJobConfig *config)
+{
+  const DsGanPreset *preset = ds_gan_preset_lookup ("dcgan");
+
+  *config = (DsGanJobConfig) {
+    .preset = g_strdup (preset->name),
+    .epochs = preset->epochs,
+    .batch_size = 16,
+    .seed = 1,
+    .n_threads = 2,
+    .n_fixed = 36,
+    .fixed_seed = 1,
+  };
+}
+
+void
+ds_gan_job_config_copy (DsGanJobConfig       *dest,
+                        const DsGanJobConfig *src)
+{
+  *dest = *src;
+  dest->class_name = g_strdup (src->class_name);
+  dest->preset = g_strdup (src->preset);
+}
+
+void
+ds_gan_job_config_clear (DsGanJobConfig *config)
+{
+  g_clear_pointer (&config->class_name, g_free);
+  g_clear_pointer (&config->preset, g_free);
+}
+
+char *
+ds_gan_job_dup_rarest_class (DsProject  *project,
+                             GError    **error)
+{
+  g_autoptr(GPtrArray) classes = ds_project_list_classes (project, error);
+  g_autoptr(GArray) synthetic = NULL;
+  g_autoptr(GHashTable) is_synthetic = g_hash_table_new (g_int64_hash, g_int64_equal);
+  const char *best = NULL;
+  guint best_n = G_MAXUINT;
+
+  if (classes == NULL)
+    return NULL;
+  synthetic = ds_project_list_images (project, DS_IMAGE_FILTER_SYNTHETIC, 0, error);
+  if (synthetic == NULL)
+    return NULL;
+  for (guint i = 0; i < synthetic->len; i++)
+    g_hash_table_add (is_synthetic, &g_array_index (synthetic, gint64, i));
+
+  for (guint k = 0; k < classes->len; k++)
+    {
+      DsClassInfo *info = g_ptr_array_index (classes, k);
+      g_autoptr(GArray) ids = ds_project_list_images (project, DS_IMAGE_FILTER_CLASS, info->id,
+                                                      error);
+      guint n = 0;
+
+      if (ids == NULL)
+        return NULL;
+      for (guint i = 0; i < ids->len; i++)
+        n += !g_hash_table_contains (is_synthetic, &g_array_index (ids, gint64, i));
+      if (n >= 2 && n < best_n)
+        {
+          best = info->name;
+          best_n = n;
+        }
+    }
+  if (best == NULL)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "no class has two labelled images to learn from");
+      return NULL;
+    }
+
+  return g_strdup (best);
+}
+
+/* Under the lock: one idle at a time. */
+static gboolean dispatch_cb (gpointer user_data);
+
+static void
+schedule_locked (DsGanJob *self)
+{
+  GSource *source;
+
+  if (self->idle_id != 0 || self->detached)
+    return;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, dispatch_cb, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (source, "[defectscope] GAN progress");
+  self->idle_id = g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static void
+set_phase_locked (DsGanJob      *self,
+                  DsGanJobPhase  phase)
+{
+  if (self->phase != phase)
+    {
+      self->phase = phase;
+      schedule_locked (self);
+    }
+}
+
+/* The worker thread */
+
+static gboolean
+progress_cb (const DsGanProgress *p,
+             gpointer             user_data)
+{
+  DsGanJob *self = user_data;
+  g_autoptr(GError) save_error = NULL;
+  g_autoptr(DsSampleSet) samples = NULL;
+  gboolean go_on;
+
+  /* outside the lock: the slow parts */
+  if (p->base.kind == DS_PROGRESS_EPOCH)
+    {
+      if (!ds_gan_save (self->gan, self->checkpoint, &save_error))
+        g_prefix_error (&save_error, "epoch %u: ", p->base.epoch);
+      if (p->samples != NULL)
+        samples = ds_sample_set_new_from_tensor (p->base.epoch, p->samples);
+    }
+
+  g_mutex_lock (&self->lock);
+  if (p->base.kind == DS_PROGRESS_STEP)
+    {
+      DsGanJobStep step = { p->base.global_step, p->d_loss, p->g_loss };
+
+      g_array_append_val (self->steps, step);
+      self->worker_step = p->base.global_step;
+      if (p->trouble != DS_GAN_TROUBLE_NONE)
+        {
+          Trouble t = { p->base.global_step, p->trouble_since, p->trouble,
+                        g_strdup (p->trouble_message) };
+
+          g_array_append_val (self->troubles, t);
+        }
+      set_phase_locked (self, self->paused ? DS_GAN_JOB_PAUSED : DS_GAN_JOB_TRAINING);
+    }
+  else if (p->base.kind == DS_PROGRESS_EPOCH)
+    {
+      DsGanJobEpoch e = {
+        .epoch = p->base.epoch,
+        .n_epochs = p->base.n_epochs,
+        .d_loss = p->d_loss,
+        .g_loss = p->g_loss,
+        .d_real = p->d_real,
+        .d_fake = p->d_fake,
+        .seconds = p->base.epoch_seconds,
+        .trouble = p->epoch_trouble,
+        .samples = g_steal_pointer (&samples),
+      };
+
+      g_array_append_val (self->epochs, e);
+      if (save_error != NULL)
+        self->save_error = g_steal_pointer (&save_error);
+    }
+  schedule_locked (self);
+
+  while (self->paused && !self->cancelled && self->save_error == NULL)
+    g_cond_wait (&self->cond, &self->lock);
+  go_on = !self->cancelled && self->save_error == NULL;
+  g_mutex_unlock (&self->lock);
+
+  return go_on;
+}
+
+/* <project>/gans/<n>, the first n free. */
+static char *
+make_run_folder (const char  *project_folder,
+                 GError     **error)
+{
+  g_autofree char *parent = g_build_filename (project_folder, DS_GAN_JOB_FOLDER, NULL);
+
+  if (g_mkdir_with_parents (parent, 0755) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_IO, "%s: cannot create the folder: %s",
+                   parent, g_strerror (errsv));
+      return NULL;
+    }
+  for (guint n = 1; n < 100000; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("%u", n);
+      g_autofree char *path = g_build_filename (parent, name, NULL);
+
+      if (g_mkdir (path, 0755) == 0)
+        return g_steal_pointer (&path);
+      if (errno != EEXIST)
+        {
+          int errsv = errno;
+
+          g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_IO,
+                       "%s: cannot create the folder: %s", path, g_strerror (errsv));
+          return NULL;
+        }
+    }
+  g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_IO, "%s: no free folder name", parent);
+  return NULL;
+}
+
+static gboolean
+train (DsGanJob  *self,
+       GError   **error)
+{
+  g_autoptr(DsProject) project = NULL;
+  g_autoptr(DsDataset) data = NULL;
+  g_autoptr(DsGan) gan = NULL;
+  g_autoptr(DsContext) ctx = NULL;
+  g_autofree DsSplit *splits = NULL;
+  g_autofree guint32 *idx = NULL;
+  g_autofree char *class_name = NULL;
+  g_autofree char *folder = NULL;
+  const DsGanJobConfig *config = &self->config;
+  DsGanConfig gan_config = DS_GAN_CONFIG_INIT;
+  DsSubset subset;
+  gint index = -1;
+  guint n = 0;
+  gboolean ok;
+
+  project = ds_project_open (self->project_folder, DS_PROJECT_OPEN_READ_ONLY, error);
+  if (project == NULL)
+    return FALSE;
+  class_name = config->class_name != NULL ? g_strdup (config->class_name)
+                                          : ds_gan_job_dup_rarest_class (project, error);
+  if (class_name == NULL)
+    return FALSE;
+  /* labelled real images, read as a classifier run reads them */
+  data = ds_project_load_images (project, 0, 0, 0, 0, NULL, &splits, error);
+  if (data == NULL)
+    return FALSE;
+  for (guint k = 0; k < data->n_classes; k++)
+    if (g_ascii_strcasecmp (data->class_names[k], class_name) == 0)
+      index = (gint) k;
+  idx = g_new (guint32, MAX (data->n, 1));
+  for (guint i = 0; i < data->n; i++)
+    if (index >= 0 && data->labels[i] == index && splits[i] != DS_SPLIT_TEST)
+      idx[n++] = i;
+  if (n < 2)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "a GAN needs at least 2 labelled images of “%s” outside the test split "
+                   "(there are %u)", class_name, n);
+      return FALSE;
+    }
+  subset = (DsSubset) { data, idx, n };
+
+  gan = ds_gan_new_preset (config->preset, DS_SHAPE (1, data->c, data->h, data->w), 0, error);
+  if (gan == NULL)
+    return FALSE;
+  gan->class_index = index;
+  gan->class_name = g_strdup (data->class_names[index]);
+  ctx = ds_context_new (config->seed, config->n_threads);
+  ds_gan_init_params (gan, ds_context_get_rng (ctx));
+  folder = make_run_folder (self->project_folder, error);
+  if (folder == NULL)
+    return FALSE;
+
+  gan_config.epochs = config->epochs;
+  gan_config.batch_size = config->batch_size;
+  gan_config.n_fixed = config->n_fixed;
+  gan_config.fixed_seed = config->fixed_seed;
+
+  g_mutex_lock (&self->lock);
+  self->class_name = g_strdup (gan->class_name);
+  self->folder = g_strdup (folder);
+  self->checkpoint = g_build_filename (folder, DS_GAN_JOB_CHECKPOINT, NULL);
+  self->latent = gan->latent;
+  self->n_images = n;
+  self->steps_per_epoch = (n + config->batch_size - 1) / config->batch_size;
+  self->have_started = TRUE;
+  self->ctx = ctx;
+  /* a cancel that came while the images were read */
+  if (self->cancelled)
+    ds_context_cancel (ctx);
+  set_phase_locked (self, self->paused ? DS_GAN_JOB_PAUSED : DS_GAN_JOB_TRAINING);
+  schedule_locked (self);
+  g_mutex_unlock (&self->lock);
+
+  /* the progress callback saves it, on this thread */
+  self->gan = gan;
+  ok = ds_gan_train (gan, ctx, &subset, &gan_config, progress_cb, self, error);
+  self->gan = NULL;
+
+  g_mutex_lock (&self->lock);
+  self->ctx = NULL;
+  if (self->save_error != NULL)
+    {
+      g_clear_error (error);
+      g_propagate_error (error, g_steal_pointer (&self->save_error));
+      ok = FALSE;
+    }
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+static gpointer
+gan_worker (gpointer user_data)
+{
+  DsGanJob *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+#ifdef __linux__
+  /* as the classifier's job: the window gets a core the moment it has something to draw */
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
+
+  train (self, &error);
+
+  g_mutex_lock (&self->lock);
+  self->have_finished = TRUE;
+  self->error = g_steal_pointer (&error);
+  self->phase = DS_GAN_JOB_DONE;
+  schedule_locked (self);
+  g_mutex_unlock (&self->lock);
+
+  return NULL;
+}
+
+/* The main thread */
+
+static gboolean
+dispatch_cb (gpointer user_data)
+{
+  DsGanJob *self = user_data;
+  g_autoptr(GArray) steps = NULL;
+  g_autoptr(GArray) troubles = NULL;
+  g_autoptr(GArray) epochs = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean started, finished;
+  DsGanJobPhase phase;
+  guint n_images;
+  guint64 steps_per_epoch;
+
+  g_mutex_lock (&self->lock);
+  self->idle_id = 0;
+  steps = g_steal_pointer (&self->steps);
+  self->steps = g_array_new (FALSE, FALSE, sizeof (DsGanJobStep));
+  troubles = g_steal_pointer (&self->troubles);
+  self->troubles = g_array_new (FALSE, TRUE, sizeof (Trouble));
+  g_array_set_clear_func (self->troubles, (GDestroyNotify) trouble_clear);
+  epochs = g_steal_pointer (&self->epochs);
+  self->epochs = g_array_new (FALSE, TRUE, sizeof (DsGanJobEpoch));
+  g_array_set_clear_func (self->epochs, (GDestroyNotify) epoch_clear);
+  started = self->have_started;
+  self->have_started = FALSE;
+  finished = self->have_finished;
+  self->have_finished = FALSE;
+  error = g_steal_pointer (&self->error);
+  phase = self->phase;
+  n_images = self->n_images;
+  steps_per_epoch = self->steps_per_epoch;
+  g_mutex_unlock (&self->lock);
+
+  if (finished && self->thread != NULL)
+    {
+      /* the thread has nothing left to do but return */
+      g_thread_join (g_steal_pointer (&self->thread));
+      self->running = FALSE;
+    }
+
+  if (started)
+    g_signal_emit (self, signals[STARTED], 0, n_images, steps_per_epoch, self->config.epochs);
+  /* steps, then troubles seen in them, then the epoch they end */
+  if (steps->len > 0)
+    g_signal_emit (self, signals[STEPS], 0, steps->data, steps->len);
+  for (guint i = 0; i < troubles->len; i++)
+    {
+      Trouble *t = &g_array_index (troubles, Trouble, i);
+
+      g_signal_emit (self, signals[TROUBLE], 0, t->step, t->since, t->flags, t->message);
+    }
+  for (guint i = 0; i < epochs->len; i++)
+    {
+      DsGanJobEpoch *e = &g_array_index (epochs, DsGanJobEpoch, i);
+
+      if (e->samples != NULL)
+        {
+          if (self->sample_sets->len < e->epoch)
+            g_ptr_array_set_size (self->sample_sets, e->epoch);
+          g_clear_pointer (&g_ptr_array_index (self->sample_sets, e->epoch - 1),
+                           ds_sample_set_unref);
+          g_ptr_array_index (self->sample_sets, e->epoch - 1) = ds_sample_set_ref (e->samples);
+        }
+      g_signal_emit (self, signals[EPOCH], 0, e);
+    }
+  if (phase != self->emitted_phase)
+    {
+      self->emitted_phase = phase;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHASE]);
+    }
+  if (finished)
+    g_signal_emit (self, signals[FINISHED], 0, error);
+
+  return G_SOURCE_REMOVE;
+}
+
+DsGanJob *
+ds_gan_job_new (const char           *project_folder,
+                const DsGanJobConfig *config)
+{
+  DsGanJob *self;
+
+  g_return_val_if_fail (project_folder != NULL && config != NULL, NULL);
+
+  self = g_object_new (DS_TYPE_GAN_JOB, NULL);
+  self->project_folder = g_strdup (project_folder);
+  ds_gan_job_config_copy (&self->config, config);
+
+  return self;
+}
+
+void
+ds_gan_job_start (DsGanJob *self)
+{
+  g_return_if_fail (DS_IS_GAN_JOB (self));
+  g_return_if_fail (self->thread == NULL && !self->running);
+
+  self->context = g_main_context_ref_thread_default ();
+  self->running = TRUE;
+  self->thread = g_thread_new ("ds-gan", gan_worker, self);
+}
+
+void
+ds_gan_job_set_paused (DsGanJob *self,
+                       gboolean  paused)
+{
+  g_return_if_fail (DS_IS_GAN_JOB (self));
+
+  g_mutex_lock (&self->lock);
+  self->paused = paused;
+  if (self->phase == DS_GAN_JOB_TRAINING || self->phase == DS_GAN_JOB_PAUSED)
+    set_phase_locked (self, paused ? DS_GAN_JOB_PAUSED : DS_GAN_JOB_TRAINING);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+ds_gan_job_get_paused (DsGanJob *self)
+{
+  gboolean paused;
+
+  g_mutex_lock (&self->lock);
+  paused = self->paused;
+  g_mutex_unlock (&self->lock);
+
+  return paused;
+}
+
+static void
+cancel_locked (DsGanJob *self)
+{
+  self->cancelled = TRUE;
+  if (self->ctx != NULL)
+    ds_context_cancel (self->ctx);
+  g_cond_broadcast (&self->cond);
+}
+
+void
+ds_gan_job_cancel (DsGanJob *self)
+{
+  g_return_if_fail (DS_IS_GAN_JOB (self));
+
+  g_mutex_lock (&self->lock);
+  cancel_locked (self);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+ds_gan_job_cancel_and_wait (DsGanJob *self)
+{
+  g_return_if_fail (DS_IS_GAN_JOB (self));
+
+  g_mutex_lock (&self->lock);
+  cancel_locked (self);
+  self->detached = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  if (self->thread != NULL)
+    g_thread_join (g_steal_pointer (&self->thread));
+  self->running = FALSE;
+
+  g_mutex_lock (&self->lock);
+  if (self->idle_id != 0)
+    {
+      GSource *source = g_main_context_find_source_by_id (self->context, self->idle_id);
+
+      self->idle_id = 0;
+      if (source != NULL)
+        g_source_destroy (source);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+ds_gan_job_is_running (DsGanJob *self)
+{
+  return self->running;
+}
+
+DsGanJobPhase
+ds_gan_job_get_phase (DsGanJob *self)
+{
+  return self->emitted_phase;
+}
+
+/* The fields below are written once by the thread before "started" is scheduled, and read on
+ * the main thread after it was emitted: the lock's release and acquire order them. */
+
+const char *
+ds_gan_job_get_class_name (DsGanJob *self)
+{
+  return self->class_name;
+}
+
+const char *
+ds_gan_job_get_folder (DsGanJob *self)
+{
+  return self->folder;
+}
+
+const char *
+ds_gan_job_get_checkpoint (DsGanJob *self)
+{
+  return self->checkpoint;
+}
+
+guint
+ds_gan_job_get_latent (DsGanJob *self)
+{
+  return self->latent;
+}
+
+const DsGanJobConfig *
+ds_gan_job_get_config (DsGanJob *self)
+{
+  return &self->config;
+}
+
+guint
+ds_gan_job_get_n_sample_sets (DsGanJob *self)
+{
+  return self->sample_sets->len;
+}
+
+DsSampleSet *
+ds_gan_job_get_samples (DsGanJob *self,
+                        guint     epoch)
+{
+  if (epoch == 0 || epoch > self->sample_sets->len)
+    return NULL;
+
+  return g_ptr_array_index (self->sample_sets, epoch - 1);
+}
+
+guint64
+ds_gan_job_get_worker_step (DsGanJob *self)
+{
+  guint64 step;
+
+  g_mutex_lock (&self->lock);
+  step = self->worker_step;
+  g_mutex_unlock (&self->lock);
+
+  return step;
+}
+
+static void
+ds_gan_job_dispose (GObject *object)
+{
+  DsGanJob *self = DS_GAN_JOB (object);
+
+  if (self->thread != NULL)
+    ds_gan_job_cancel_and_wait (self);
+
+  G_OBJECT_CLASS (ds_gan_job_parent_class)->dispose (object);
+}
+
+static void
+ds_gan_job_finalize (GObject *object)
+{
+  DsGanJob *self = DS_GAN_JOB (object);
+
+  g_free (self->project_folder);
+  ds_gan_job_config_clear (&self->config);
+  g_free (self->class_name);
+  g_free (self->folder);
+  g_free (self->checkpoint);
+  g_clear_pointer (&self->steps, g_array_unref);
+  g_clear_pointer (&self->troubles, g_array_unref);
+  g_clear_pointer (&self->epochs, g_array_unref);
+  g_clear_pointer (&self->sample_sets, g_ptr_array_unref);
+  g_clear_error (&self->error);
+  g_clear_error (&self->save_error);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (ds_gan_job_parent_class)->finalize (object);
+}
+
+static void
+ds_gan_job_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  DsGanJob *self = DS_GAN_JOB (object);
+
+  switch (prop_id)
+    {
+    case PROP_PHASE:
+      g_value_set_int (value, self->emitted_phase);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ds_gan_job_class_init (DsGanJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ds_gan_job_dispose;
+  object_class->finalize = ds_gan_job_finalize;
+  object_class->get_property = ds_gan_job_get_property;
+
+  properties[PROP_PHASE] =
+    g_param_spec_int ("phase", NULL, NULL, DS_GAN_JOB_LOADING, DS_GAN_JOB_DONE,
+                      DS_GAN_JOB_LOADING,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[STARTED] = g_signal_new ("started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT64,
+                                   G_TYPE_UINT);
+  signals[STEPS] = g_signal_new ("steps", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
+  signals[TROUBLE] = g_signal_new ("trouble", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_UINT64, G_TYPE_UINT64,
+                                   G_TYPE_UINT, G_TYPE_STRING);
+  signals[EPOCH] = g_signal_new ("epoch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+ds_gan_job_init (DsGanJob *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->steps = g_array_new (FALSE, FALSE, sizeof (DsGanJobStep));
+  self->troubles = g_array_new (FALSE, TRUE, sizeof (Trouble));
+  g_array_set_clear_func (self->troubles, (GDestroyNotify) trouble_clear);
+  self->epochs = g_array_new (FALSE, TRUE, sizeof (DsGanJobEpoch));
+  g_array_set_clear_func (self->epochs, (GDestroyNotify) epoch_clear);
+  self->sample_sets = g_ptr_array_new_with_free_func ((GDestroyNotify) ds_sample_set_unref);
+}

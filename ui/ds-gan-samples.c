@@ -1,0 +1,495 @@
+/* ds-gan-samples.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "ds-error-dialog.h"
+#include "ds-gan-samples.h"
+
+#include "ds-engine.h"
+
+struct _DsGanSamples
+{
+  GtkWidget             parent_instance;
+
+  /* template */
+  GtkWidget            *box;          /* its child: bound so that dispose unparents it */
+  GtkLabel             *status_label;
+  GtkLabel             *synthetic_label;
+  DsSampleGallery      *gallery;
+  GtkLabel             *selection_label;
+  GtkButton            *add_button;
+  DsInterpolationStrip *strip;
+
+  DsProject            *project;      /* the window's */
+  DsGanJob             *job;          /* the run followed, or NULL */
+  char                 *class_name;   /* what the gallery's GAN learnt */
+  float                *latents;      /* (n_latents, latent): the gallery's */
+  guint                 latent;
+  guint                 n_latents;
+};
+
+enum {
+  IMAGES_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DsGanSamples, ds_gan_samples, GTK_TYPE_WIDGET)
+
+GtkWidget *
+ds_gan_samples_new (void)
+{
+  return g_object_new (DS_TYPE_GAN_SAMPLES, NULL);
+}
+
+static void
+update_actions (DsGanSamples *self)
+{
+  DsSampleSet *shown = ds_sample_gallery_get_shown (self->gallery);
+  guint n_selected = ds_sample_grid_get_n_selected (ds_sample_gallery_get_grid (self->gallery));
+  gboolean writable = self->project != NULL && !ds_project_is_read_only (self->project);
+  g_autofree char *label = NULL;
+  g_autofree char *selection = NULL;
+  g_autofree char *synthetic = NULL;
+  gint64 n_synthetic = 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "samples.select-all", shown != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "samples.add-selected",
+                                 shown != NULL && n_selected > 0 && writable
+                                 && self->class_name != NULL);
+
+  label = g_strdup_printf ("_Add Selected to “%s”", self->class_name != NULL ? self->class_name
+                                                                            : "the class");
+  gtk_button_set_label (self->add_button, label);
+  if (n_selected > 0)
+    selection = g_strdup_printf ("%u of %u selected", n_selected, shown->n);
+  gtk_label_set_text (self->selection_label, selection != NULL ? selection : "");
+
+  if (self->project != NULL)
+    n_synthetic = ds_project_count_images (self->project, DS_IMAGE_FILTER_SYNTHETIC, 0, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "samples.remove-synthetic",
+                                 n_synthetic > 0 && writable);
+  if (n_synthetic > 0)
+    synthetic = g_strdup_printf ("%" G_GINT64_FORMAT " synthetic image%s in the project; a "
+                                 "classifier trains on them only with “Synthetic images” on.",
+                                 n_synthetic, n_synthetic == 1 ? "" : "s");
+  gtk_label_set_text (self->synthetic_label,
+                      synthetic != NULL ? synthetic : "No synthetic images in the project.");
+}
+
+/* The latents of the gallery's cells, for the strip's ends. */
+static void
+set_latents (DsGanSamples *self,
+             guint         latent,
+             guint         n,
+             guint64       seed)
+{
+  g_autoptr(DsTensor) z = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
+
+  g_clear_pointer (&self->latents, g_free);
+  self->latent = latent;
+  self->n_latents = n;
+  if (n == 0)
+    return;
+  ds_gan_latents (latent, n, seed, z);
+  self->latents = g_memdup2 (z->data, ds_tensor_size (z) * sizeof (float));
+}
+
+/* The strip's ends: the first two selected samples, or the first two. */
+static void
+update_strip_ends (DsGanSamples *self)
+{
+  g_autofree guint *selected = NULL;
+  g_autofree char *what = NULL;
+  guint n = 0, a = 0, b = 1;
+
+  if (self->latents == NULL || self->n_latents < 2)
+    return;
+  selected = ds_sample_grid_dup_selection (ds_sample_gallery_get_grid (self->gallery), &n);
+  if (n >= 2)
+    a = selected[0], b = selected[1];
+  what = g_strdup_printf ("samples %u and %u%s", a + 1, b + 1,
+                          n >= 2 ? "" : " (select two to choose)");
+  ds_interpolation_strip_set_ends (self->strip, self->latents + (gsize) a * self->latent,
+                                   self->latents + (gsize) b * self->latent, self->latent, what);
+}
+
+static void
+selection_changed_cb (DsGanSamples *self)
+{
+  update_strip_ends (self);
+  update_actions (self);
+}
+
+static void
+clear (DsGanSamples *self)
+{
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
+  g_clear_pointer (&self->class_name, g_free);
+  g_clear_pointer (&self->latents, g_free);
+  self->n_latents = 0;
+  ds_sample_gallery_clear (self->gallery);
+  ds_interpolation_strip_clear (self->strip);
+}
+
+/* The job */
+
+static void
+job_started_cb (DsGanSamples *self)
+{
+  const DsGanJobConfig *config = ds_gan_job_get_config (self->job);
+  g_autofree char *status = NULL;
+
+  g_free (self->class_name);
+  self->class_name = g_strdup (ds_gan_job_get_class_name (self->job));
+  set_latents (self, ds_gan_job_get_latent (self->job), config->n_fixed, config->fixed_seed);
+  ds_interpolation_strip_set_generator (self->strip, ds_gan_job_get_checkpoint (self->job));
+  update_strip_ends (self);
+  status = g_strdup_printf ("%s learning “%s”: the samples of each epoch appear here as it "
+                            "ends.", config->preset, self->class_name);
+  gtk_label_set_text (self->status_label, status);
+  update_actions (self);
+}
+
+static void
+job_epoch_cb (DsGanSamples        *self,
+              const DsGanJobEpoch *epoch)
+{
+  g_autofree char *status = NULL;
+
+  if (epoch->samples != NULL)
+    ds_sample_gallery_add (self->gallery, epoch->samples);
+  /* the checkpoint of this epoch is on disk: the strip follows it */
+  ds_interpolation_strip_set_generator (self->strip, ds_gan_job_get_checkpoint (self->job));
+  status = g_strdup_printf ("%s of “%s”, epoch %u of %u.", ds_gan_job_get_config (self->job)->preset,
+                            self->class_name, epoch->epoch, epoch->n_epochs);
+  gtk_label_set_text (self->status_label, status);
+  update_actions (self);
+}
+
+void
+ds_gan_samples_set_job (DsGanSamples *self,
+                        DsGanJob     *job)
+{
+  g_return_if_fail (DS_IS_GAN_SAMPLES (self));
+  g_return_if_fail (DS_IS_GAN_JOB (job));
+
+  clear (self);
+  self->job = g_object_ref (job);
+  g_signal_connect_swapped (job, "started", G_CALLBACK (job_started_cb), self);
+  g_signal_connect_swapped (job, "epoch", G_CALLBACK (job_epoch_cb), self);
+  gtk_label_set_text (self->status_label, "A GAN is reading its images…");
+  /* a run followed late: what it has made so far */
+  if (ds_gan_job_get_class_name (job) != NULL)
+    job_started_cb (self);
+  for (guint e = 1; e <= ds_gan_job_get_n_sample_sets (job); e++)
+    ds_sample_gallery_add (self->gallery, ds_gan_job_get_samples (job, e));
+  update_actions (self);
+}
+
+/* A saved generator */
+
+/* <project>/gans/<n>/gan.dsm of the largest n, or NULL. */
+static char *
+find_newest_generator (DsProject *project)
+{
+  g_autofree char *parent = g_build_filename (ds_project_get_folder (project),
+                                              DS_GAN_JOB_FOLDER, NULL);
+  g_autoptr(GDir) dir = g_dir_open (parent, 0, NULL);
+  char *best = NULL;
+  guint64 best_n = 0;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      guint64 n;
+      g_autofree char *path = NULL;
+
+      if (!g_ascii_string_to_unsigned (name, 10, 1, G_MAXUINT, &n, NULL) || n <= best_n)
+        continue;
+      path = g_build_filename (parent, name, DS_GAN_JOB_CHECKPOINT, NULL);
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        continue;
+      g_free (best);
+      best = g_steal_pointer (&path);
+      best_n = n;
+    }
+
+  return best;
+}
+
+/* Makes the fixed latents' samples of the generator at @path again: a project opened after its
+ * run shows the last epoch. A generator of a dozen layers makes 36 small images in a few
+ * milliseconds, so this runs on the main thread. */
+static gboolean
+load_saved (DsGanSamples  *self,
+            const char    *path,
+            GError       **error)
+{
+  g_auto(DsGanJobConfig) defaults = { 0 };
+  g_autoptr(DsGan) gan = NULL;
+  g_autoptr(DsContext) ctx = NULL;
+  g_autoptr(DsTensor) images = NULL;
+  g_autoptr(DsSampleSet) set = NULL;
+  g_autofree char *status = NULL;
+
+  gan = ds_gan_load (path, FALSE, error);
+  if (gan == NULL)
+    return FALSE;
+  /* the window's runs all use the default fixed latents */
+  ds_gan_job_config_init (&defaults);
+  set_latents (self, gan->latent, defaults.n_fixed, defaults.fixed_seed);
+  ctx = ds_context_new (0, 1);
+  images = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
+  {
+    g_autoptr(DsTensor) z = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
+
+    ds_gan_latents (gan->latent, defaults.n_fixed, defaults.fixed_seed, z);
+    if (!ds_gan_generate (gan, ctx, z, images, error))
+      return FALSE;
+  }
+  set = ds_sample_set_new_from_tensor (gan->epochs_done, images);
+  self->class_name = g_strdup (gan->class_name);
+  ds_sample_gallery_add (self->gallery, set);
+  ds_interpolation_strip_set_generator (self->strip, path);
+  update_strip_ends (self);
+  status = g_strdup_printf ("The saved generator of “%s” after epoch %u (%s). Earlier epochs "
+                            "are shown only while their run is open.",
+                            gan->class_name != NULL ? gan->class_name : "every class",
+                            gan->epochs_done, path);
+  gtk_label_set_text (self->status_label, status);
+
+  return TRUE;
+}
+
+void
+ds_gan_samples_set_project (DsGanSamples *self,
+                            DsProject    *project)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (DS_IS_GAN_SAMPLES (self));
+
+  clear (self);
+  self->project = project;
+  gtk_label_set_text (self->status_label,
+                      "No GAN yet: choose a GAN model on the Train page and train it on a class.");
+  if (project != NULL && (path = find_newest_generator (project)) != NULL
+      && !load_saved (self, path, &error))
+    {
+      g_autofree char *status = g_strdup_printf ("The saved generator could not be read: %s",
+                                                 error->message);
+
+      clear (self);
+      gtk_label_set_text (self->status_label, status);
+    }
+  update_actions (self);
+}
+
+void
+ds_gan_samples_reload (DsGanSamples *self)
+{
+  g_return_if_fail (DS_IS_GAN_SAMPLES (self));
+
+  update_actions (self);
+}
+
+/* Synthetic images */
+
+guint
+ds_gan_samples_add_selected (DsGanSamples  *self,
+                             GError       **error)
+{
+  DsSampleSet *set = ds_sample_gallery_get_shown (self->gallery);
+  g_autofree guint *indices = NULL;
+  g_autofree guint8 *pixels = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *status = NULL;
+  gsize size;
+  gint64 class_id;
+  guint n = 0;
+
+  g_return_val_if_fail (DS_IS_GAN_SAMPLES (self), 0);
+
+  if (self->project == NULL || set == NULL || self->class_name == NULL)
+    return 0;
+  indices = ds_sample_grid_dup_selection (ds_sample_gallery_get_grid (self->gallery), &n);
+  if (n == 0)
+    return 0;
+  class_id = ds_project_find_class (self->project, self->class_name, error);
+  if (class_id == 0)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
+                     "the class “%s” is no longer in the project", self->class_name);
+      return 0;
+    }
+  /* as shown: the samples are at the size the project's images train at */
+  size = (gsize) set->c * set->h * set->w;
+  pixels = g_new (guint8, size * n);
+  for (guint i = 0; i < n; i++)
+    memcpy (pixels + i * size, ds_sample_set_get_image (set, indices[i]), size);
+  name = g_strdup_printf ("gan-%s-epoch%u", self->class_name, set->epoch);
+  if (!ds_project_add_synthetic (self->project, pixels, n, set->c, set->h, set->w, class_id,
+                                 name, NULL, error))
+    return 0;
+
+  status = g_strdup_printf ("Added %u synthetic image%s of “%s” (epoch %u).", n,
+                            n == 1 ? "" : "s", self->class_name, set->epoch);
+  gtk_label_set_text (self->status_label, status);
+  update_actions (self);
+  g_signal_emit (self, signals[IMAGES_CHANGED], 0);
+
+  return n;
+}
+
+gboolean
+ds_gan_samples_remove_synthetic (DsGanSamples  *self,
+                                 guint         *n_removed,
+                                 GError       **error)
+{
+  g_autofree char *status = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (DS_IS_GAN_SAMPLES (self), FALSE);
+  g_return_val_if_fail (self->project != NULL, FALSE);
+
+  if (!ds_project_remove_synthetic (self->project, 0, &n, error))
+    return FALSE;
+  status = g_strdup_printf ("Removed %u synthetic image%s.", n, n == 1 ? "" : "s");
+  gtk_label_set_text (self->status_label, status);
+  update_actions (self);
+  g_signal_emit (self, signals[IMAGES_CHANGED], 0);
+  if (n_removed != NULL)
+    *n_removed = n;
+
+  return TRUE;
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ds_gan_samples_add_selected (DS_GAN_SAMPLES (widget), &error) == 0 && error != NULL)
+    ds_show_error (widget, "The samples could not be added", error);
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ds_gan_samples_remove_synthetic (DS_GAN_SAMPLES (widget), NULL, &error))
+    ds_show_error (widget, "The synthetic images could not be removed", error);
+}
+
+static void
+select_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DsGanSamples *self = DS_GAN_SAMPLES (widget);
+
+  ds_sample_grid_select_all (ds_sample_gallery_get_grid (self->gallery));
+}
+
+DsSampleGallery *
+ds_gan_samples_get_gallery (DsGanSamples *self)
+{
+  return self->gallery;
+}
+
+DsInterpolationStrip *
+ds_gan_samples_get_strip (DsGanSamples *self)
+{
+  return self->strip;
+}
+
+const char *
+ds_gan_samples_get_status (DsGanSamples *self)
+{
+  return gtk_label_get_text (self->status_label);
+}
+
+static void
+ds_gan_samples_dispose (GObject *object)
+{
+  DsGanSamples *self = DS_GAN_SAMPLES (object);
+
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_GAN_SAMPLES);
+
+  G_OBJECT_CLASS (ds_gan_samples_parent_class)->dispose (object);
+}
+
+static void
+ds_gan_samples_finalize (GObject *object)
+{
+  DsGanSamples *self = DS_GAN_SAMPLES (object);
+
+  g_free (self->class_name);
+  g_free (self->latents);
+
+  G_OBJECT_CLASS (ds_gan_samples_parent_class)->finalize (object);
+}
+
+static void
+ds_gan_samples_class_init (DsGanSamplesClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ds_gan_samples_dispose;
+  object_class->finalize = ds_gan_samples_finalize;
+
+  signals[IMAGES_CHANGED] = g_signal_new ("images-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
+
+  g_type_ensure (DS_TYPE_SAMPLE_GALLERY);
+  g_type_ensure (DS_TYPE_INTERPOLATION_STRIP);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/defectscope/Defectscope/ui/ds-gan-samples.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "gansamples");
+
+  gtk_widget_class_bind_template_child (widget_class, DsGanSamples, box);
+  gtk_widget_class_bind_template_child (widget_class, DsGanSamples, status_label);
+  gtk_widget_class_bind_template_child (widget_class, DsGanSamples, synthetic_label);
+  gtk_widget_class_bind_template_child (widget_class, DsGanSamples, gallery);
+  gtk_widget_class_bind_template_child (widget_class, DsGanSamples, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, DsGanSamples, add_button);
+  gtk_widget_class_bind_template_child (widget_class, DsGanSamples, strip);
+
+  gtk_widget_class_install_action (widget_class, "samples.select-all", NULL, select_all_action);
+  gtk_widget_class_install_action (widget_class, "samples.add-selected", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "samples.remove-synthetic", NULL,
+                                   remove_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK,
+                                       "samples.select-all", NULL);
+}
+
+static void
+ds_gan_samples_init (DsGanSamples *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_swapped (ds_sample_gallery_get_grid (self->gallery), "selection-changed",
+                            G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect_swapped (self->gallery, "notify::position", G_CALLBACK (update_actions),
+                            self);
+  update_actions (self);
+}
