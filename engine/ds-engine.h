@@ -15,6 +15,7 @@
 #include "data/ds-idx.h"
 #include "data/ds-png.h"
 #include "gan/ds-gan.h"
+#include "gan/ds-gan-project.h"
 #include "gan/ds-gan-score.h"
 #include "models/ds-gan-presets.h"
 #include "models/ds-presets.h"

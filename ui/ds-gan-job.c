@@ -134,51 +134,6 @@ ds_gan_job_config_clear (DsGanJobConfig *config)
   g_clear_pointer (&config->preset, g_free);
 }
 
-char *
-ds_gan_job_dup_rarest_class (DsProject  *project,
-                             GError    **error)
-{
-  g_autoptr(GPtrArray) classes = ds_project_list_classes (project, error);
-  g_autoptr(GArray) synthetic = NULL;
-  g_autoptr(GHashTable) is_synthetic = g_hash_table_new (g_int64_hash, g_int64_equal);
-  const char *best = NULL;
-  guint best_n = G_MAXUINT;
-
-  if (classes == NULL)
-    return NULL;
-  synthetic = ds_project_list_images (project, DS_IMAGE_FILTER_SYNTHETIC, 0, error);
-  if (synthetic == NULL)
-    return NULL;
-  for (guint i = 0; i < synthetic->len; i++)
-    g_hash_table_add (is_synthetic, &g_array_index (synthetic, gint64, i));
-
-  for (guint k = 0; k < classes->len; k++)
-    {
-      DsClassInfo *info = g_ptr_array_index (classes, k);
-      g_autoptr(GArray) ids = ds_project_list_images (project, DS_IMAGE_FILTER_CLASS, info->id,
-                                                      error);
-      guint n = 0;
-
-      if (ids == NULL)
-        return NULL;
-      for (guint i = 0; i < ids->len; i++)
-        n += !g_hash_table_contains (is_synthetic, &g_array_index (ids, gint64, i));
-      if (n >= 2 && n < best_n)
-        {
-          best = info->name;
-          best_n = n;
-        }
-    }
-  if (best == NULL)
-    {
-      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   "no class has two labelled images to learn from");
-      return NULL;
-    }
-
-  return g_strdup (best);
-}
-
 /* Under the lock: one idle at a time. */
 static gboolean dispatch_cb (gpointer user_data);
 
@@ -312,52 +267,28 @@ train (DsGanJob  *self,
        GError   **error)
 {
   g_autoptr(DsProject) project = NULL;
-  g_autoptr(DsDataset) data = NULL;
+  g_auto(DsGanClassImages) images = { 0 };
   g_autoptr(DsGan) gan = NULL;
   g_autoptr(DsContext) ctx = NULL;
-  g_autofree DsSplit *splits = NULL;
-  g_autofree guint32 *idx = NULL;
-  g_autofree char *class_name = NULL;
   g_autofree char *folder = NULL;
   const DsGanJobConfig *config = &self->config;
   DsGanConfig gan_config = DS_GAN_CONFIG_INIT;
   DsSubset subset;
-  gint index = -1;
-  guint n = 0;
   gboolean ok;
 
   project = ds_project_open (self->project_folder, DS_PROJECT_OPEN_READ_ONLY, error);
   if (project == NULL)
     return FALSE;
-  class_name = config->class_name != NULL ? g_strdup (config->class_name)
-                                          : ds_gan_job_dup_rarest_class (project, error);
-  if (class_name == NULL)
+  if (!ds_gan_class_images_load (&images, project, config->class_name, error))
     return FALSE;
-  /* labelled real images, read as a classifier run reads them */
-  data = ds_project_load_images (project, 0, 0, 0, 0, NULL, &splits, error);
-  if (data == NULL)
-    return FALSE;
-  for (guint k = 0; k < data->n_classes; k++)
-    if (g_ascii_strcasecmp (data->class_names[k], class_name) == 0)
-      index = (gint) k;
-  idx = g_new (guint32, MAX (data->n, 1));
-  for (guint i = 0; i < data->n; i++)
-    if (index >= 0 && data->labels[i] == index && splits[i] != DS_SPLIT_TEST)
-      idx[n++] = i;
-  if (n < 2)
-    {
-      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   "a GAN needs at least 2 labelled images of “%s” outside the test split "
-                   "(there are %u)", class_name, n);
-      return FALSE;
-    }
-  subset = (DsSubset) { data, idx, n };
+  subset = ds_gan_class_images_subset (&images);
 
-  gan = ds_gan_new_preset (config->preset, DS_SHAPE (1, data->c, data->h, data->w), 0, error);
+  gan = ds_gan_new_preset (config->preset,
+                           DS_SHAPE (1, images.data->c, images.data->h, images.data->w), 0, error);
   if (gan == NULL)
     return FALSE;
-  gan->class_index = index;
-  gan->class_name = g_strdup (data->class_names[index]);
+  gan->class_index = images.class_index;
+  gan->class_name = g_strdup (images.class_name);
   ctx = ds_context_new (config->seed, config->n_threads);
   ds_gan_init_params (gan, ds_context_get_rng (ctx));
   folder = make_run_folder (self->project_folder, error);
@@ -374,8 +305,8 @@ train (DsGanJob  *self,
   self->folder = g_strdup (folder);
   self->checkpoint = g_build_filename (folder, DS_GAN_JOB_CHECKPOINT, NULL);
   self->latent = gan->latent;
-  self->n_images = n;
-  self->steps_per_epoch = (n + config->batch_size - 1) / config->batch_size;
+  self->n_images = images.n;
+  self->steps_per_epoch = (images.n + config->batch_size - 1) / config->batch_size;
   self->have_started = TRUE;
   self->ctx = ctx;
   /* a cancel that came while the images were read */

@@ -80,11 +80,6 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (DsGanJob, ds_gan_job, DS, GAN_JOB, GObject)
 
-/* The name of the class with the fewest labelled real (not synthetic) images, among those that
- * have at least 2: the rarest defect. Returns: (transfer full): the name, or NULL with @error. */
-char          *ds_gan_job_dup_rarest_class (DsProject             *project,
-                                            GError               **error);
-
 /* A run of @config (copied) on the project in @project_folder. */
 DsGanJob      *ds_gan_job_new          (const char           *project_folder,
                                         const DsGanJobConfig *config);

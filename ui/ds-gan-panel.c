@@ -129,7 +129,7 @@ fill_classes (DsGanPanel *self)
     gtk_string_list_append (names, ((DsClassInfo *) g_ptr_array_index (classes, i))->name);
   gtk_drop_down_set_model (self->class_dropdown, G_LIST_MODEL (names));
   if (keep == NULL && self->project != NULL)
-    keep = ds_gan_job_dup_rarest_class (self->project, NULL);
+    keep = ds_gan_dup_rarest_class (self->project, NULL);
   select_string (self->class_dropdown, keep);
 }
 
@@ -146,7 +146,7 @@ ds_gan_panel_set_settings (DsGanPanel *self,
   g_return_if_fail (DS_IS_GAN_PANEL (self));
 
   if (class_name == NULL && self->project != NULL)
-    class_name = rarest = ds_gan_job_dup_rarest_class (self->project, NULL);
+    class_name = rarest = ds_gan_dup_rarest_class (self->project, NULL);
   select_string (self->class_dropdown, class_name);
   if (preset != NULL && ds_gan_preset_lookup (preset) != NULL)
     {

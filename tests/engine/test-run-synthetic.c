@@ -7,6 +7,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "ds-engine.h"
@@ -267,6 +269,44 @@ test_resume (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* What a GAN of the project learns: one class's real labelled images outside the test split;
+ * never a synthetic one (its own samples), never a test image. */
+static void
+test_gan_class_images (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsProject) project = ds_project_open (f->dir, DS_PROJECT_OPEN_READ_ONLY, &error);
+  g_auto(DsGanClassImages) images = { 0 };
+  g_autofree char *rarest = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (ds_gan_class_images_load (&images, project, "bar 1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (images.class_name, ==, "bar 1");
+  /* 40 real images, every fourth in the test split; bar 1's 12 synthetic ones do not count */
+  g_assert_cmpuint (images.n, ==, N_REAL - N_REAL / 4);
+  for (guint i = 0; i < images.n; i++)
+    g_assert_cmpint (images.data->labels[images.idx[i]], ==, images.class_index);
+  ds_gan_class_images_clear (&images);
+
+  /* nor does bar 0's synthetic one in the test split; names match without case */
+  g_assert_true (ds_gan_class_images_load (&images, project, "BAR 0", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (images.n, ==, N_REAL - N_REAL / 4);
+  ds_gan_class_images_clear (&images);
+
+  /* the classes tie on real images: the first one is the rarest */
+  rarest = ds_gan_dup_rarest_class (project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rarest, ==, "bar 0");
+
+  g_assert_false (ds_gan_class_images_load (&images, project, "no such class", &error));
+  g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "no such class"));
+  g_assert_null (images.data);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -278,6 +318,7 @@ main (int   argc,
   ADD ("/engine/run/synthetic/left-out-by-default", test_left_out_by_default);
   ADD ("/engine/run/synthetic/train-only", test_train_only);
   ADD ("/engine/run/synthetic/resume", test_resume);
+  ADD ("/engine/gan/class-images", test_gan_class_images);
 #undef ADD
 
   return g_test_run ();

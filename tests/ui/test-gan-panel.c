@@ -141,7 +141,7 @@ test_job_order (void)
 
   project = ds_project_open (folder, DS_PROJECT_OPEN_READ_ONLY, &error);
   g_assert_no_error (error);
-  rarest = ds_gan_job_dup_rarest_class (project, &error);
+  rarest = ds_gan_dup_rarest_class (project, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (rarest, ==, "crack");
 
