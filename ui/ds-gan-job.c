@@ -18,6 +18,7 @@
 #endif
 
 #include "ds-gan-job.h"
+#include "ds-job-thread.h"
 
 #include "ds-engine.h"
 
@@ -47,19 +48,12 @@ struct _DsGanJob
 
   char           *project_folder;
   DsGanJobConfig  config;
-  GThread        *thread;
-  GMainContext   *context;
+  DsJobThread     jt;
 
   DsGan          *gan;             /* the worker thread's, while training */
 
-  GMutex          lock;
-  GCond           cond;
-  /* under the lock */
-  gboolean        paused;
-  gboolean        cancelled;
-  gboolean        detached;        /* nobody listens any more: schedule nothing */
+  /* under jt.lock */
   DsContext      *ctx;             /* the engine's, while training */
-  guint           idle_id;
   DsGanJobPhase   phase;
   guint64         worker_step;
   gboolean        have_started;
@@ -78,7 +72,6 @@ struct _DsGanJob
 
   /* main thread */
   DsGanJobPhase   emitted_phase;
-  gboolean        running;
   GPtrArray      *sample_sets;     /* DsSampleSet, index epoch - 1 */
 };
 
@@ -134,22 +127,11 @@ ds_gan_job_config_clear (DsGanJobConfig *config)
   g_clear_pointer (&config->preset, g_free);
 }
 
-/* Under the lock: one idle at a time. */
-static gboolean dispatch_cb (gpointer user_data);
-
+/* Under the lock: a start or an end goes out at once, the rest gathers. */
 static void
 schedule_locked (DsGanJob *self)
 {
-  GSource *source;
-
-  if (self->idle_id != 0 || self->detached)
-    return;
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_set_callback (source, dispatch_cb, g_object_ref (self), g_object_unref);
-  g_source_set_static_name (source, "[defectscope] GAN progress");
-  self->idle_id = g_source_attach (source, self->context);
-  g_source_unref (source);
+  ds_job_thread_schedule_locked (&self->jt, self->have_started || self->have_finished);
 }
 
 static void
@@ -183,7 +165,7 @@ progress_cb (const DsGanProgress *p,
         samples = ds_sample_set_new_from_tensor (p->base.epoch, p->samples);
     }
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   if (p->base.kind == DS_PROGRESS_STEP)
     {
       DsGanJobStep step = { p->base.global_step, p->d_loss, p->g_loss };
@@ -197,7 +179,7 @@ progress_cb (const DsGanProgress *p,
 
           g_array_append_val (self->troubles, t);
         }
-      set_phase_locked (self, self->paused ? DS_GAN_JOB_PAUSED : DS_GAN_JOB_TRAINING);
+      set_phase_locked (self, self->jt.paused ? DS_GAN_JOB_PAUSED : DS_GAN_JOB_TRAINING);
     }
   else if (p->base.kind == DS_PROGRESS_EPOCH)
     {
@@ -219,10 +201,8 @@ progress_cb (const DsGanProgress *p,
     }
   schedule_locked (self);
 
-  while (self->paused && !self->cancelled && self->save_error == NULL)
-    g_cond_wait (&self->cond, &self->lock);
-  go_on = !self->cancelled && self->save_error == NULL;
-  g_mutex_unlock (&self->lock);
+  go_on = self->save_error == NULL && ds_job_thread_wait_locked (&self->jt);
+  g_mutex_unlock (&self->jt.lock);
 
   return go_on;
 }
@@ -300,7 +280,7 @@ train (DsGanJob  *self,
   gan_config.n_fixed = config->n_fixed;
   gan_config.fixed_seed = config->fixed_seed;
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   self->class_name = g_strdup (gan->class_name);
   self->folder = g_strdup (folder);
   self->checkpoint = g_build_filename (folder, DS_GAN_JOB_CHECKPOINT, NULL);
@@ -310,18 +290,18 @@ train (DsGanJob  *self,
   self->have_started = TRUE;
   self->ctx = ctx;
   /* a cancel that came while the images were read */
-  if (self->cancelled)
+  if (self->jt.cancelled)
     ds_context_cancel (ctx);
-  set_phase_locked (self, self->paused ? DS_GAN_JOB_PAUSED : DS_GAN_JOB_TRAINING);
+  set_phase_locked (self, self->jt.paused ? DS_GAN_JOB_PAUSED : DS_GAN_JOB_TRAINING);
   schedule_locked (self);
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 
   /* the progress callback saves it, on this thread */
   self->gan = gan;
   ok = ds_gan_train (gan, ctx, &subset, &gan_config, progress_cb, self, error);
   self->gan = NULL;
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   self->ctx = NULL;
   if (self->save_error != NULL)
     {
@@ -329,7 +309,7 @@ train (DsGanJob  *self,
       g_propagate_error (error, g_steal_pointer (&self->save_error));
       ok = FALSE;
     }
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 
   return ok;
 }
@@ -347,12 +327,12 @@ gan_worker (gpointer user_data)
 
   train (self, &error);
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   self->have_finished = TRUE;
   self->error = g_steal_pointer (&error);
   self->phase = DS_GAN_JOB_DONE;
   schedule_locked (self);
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 
   return NULL;
 }
@@ -372,8 +352,8 @@ dispatch_cb (gpointer user_data)
   guint n_images;
   guint64 steps_per_epoch;
 
-  g_mutex_lock (&self->lock);
-  self->idle_id = 0;
+  g_mutex_lock (&self->jt.lock);
+  ds_job_thread_dispatched_locked (&self->jt);
   steps = g_steal_pointer (&self->steps);
   self->steps = g_array_new (FALSE, FALSE, sizeof (DsGanJobStep));
   troubles = g_steal_pointer (&self->troubles);
@@ -390,14 +370,10 @@ dispatch_cb (gpointer user_data)
   phase = self->phase;
   n_images = self->n_images;
   steps_per_epoch = self->steps_per_epoch;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 
-  if (finished && self->thread != NULL)
-    {
-      /* the thread has nothing left to do but return */
-      g_thread_join (g_steal_pointer (&self->thread));
-      self->running = FALSE;
-    }
+  if (finished)
+    ds_job_thread_finished (&self->jt);
 
   if (started)
     g_signal_emit (self, signals[STARTED], 0, n_images, steps_per_epoch, self->config.epochs);
@@ -454,11 +430,8 @@ void
 ds_gan_job_start (DsGanJob *self)
 {
   g_return_if_fail (DS_IS_GAN_JOB (self));
-  g_return_if_fail (self->thread == NULL && !self->running);
 
-  self->context = g_main_context_ref_thread_default ();
-  self->running = TRUE;
-  self->thread = g_thread_new ("ds-gan", gan_worker, self);
+  ds_job_thread_start (&self->jt, gan_worker);
 }
 
 void
@@ -467,33 +440,26 @@ ds_gan_job_set_paused (DsGanJob *self,
 {
   g_return_if_fail (DS_IS_GAN_JOB (self));
 
-  g_mutex_lock (&self->lock);
-  self->paused = paused;
+  g_mutex_lock (&self->jt.lock);
+  ds_job_thread_set_paused_locked (&self->jt, paused);
   if (self->phase == DS_GAN_JOB_TRAINING || self->phase == DS_GAN_JOB_PAUSED)
     set_phase_locked (self, paused ? DS_GAN_JOB_PAUSED : DS_GAN_JOB_TRAINING);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 }
 
 gboolean
 ds_gan_job_get_paused (DsGanJob *self)
 {
-  gboolean paused;
-
-  g_mutex_lock (&self->lock);
-  paused = self->paused;
-  g_mutex_unlock (&self->lock);
-
-  return paused;
+  return ds_job_thread_get_paused (&self->jt);
 }
 
+/* The engine's context too: a cancel also ends the reading of images or an epoch's score. */
 static void
 cancel_locked (DsGanJob *self)
 {
-  self->cancelled = TRUE;
+  ds_job_thread_cancel_locked (&self->jt);
   if (self->ctx != NULL)
     ds_context_cancel (self->ctx);
-  g_cond_broadcast (&self->cond);
 }
 
 void
@@ -501,9 +467,9 @@ ds_gan_job_cancel (DsGanJob *self)
 {
   g_return_if_fail (DS_IS_GAN_JOB (self));
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   cancel_locked (self);
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 }
 
 void
@@ -511,31 +477,16 @@ ds_gan_job_cancel_and_wait (DsGanJob *self)
 {
   g_return_if_fail (DS_IS_GAN_JOB (self));
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   cancel_locked (self);
-  self->detached = TRUE;
-  g_mutex_unlock (&self->lock);
-
-  if (self->thread != NULL)
-    g_thread_join (g_steal_pointer (&self->thread));
-  self->running = FALSE;
-
-  g_mutex_lock (&self->lock);
-  if (self->idle_id != 0)
-    {
-      GSource *source = g_main_context_find_source_by_id (self->context, self->idle_id);
-
-      self->idle_id = 0;
-      if (source != NULL)
-        g_source_destroy (source);
-    }
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
+  ds_job_thread_cancel_and_wait (&self->jt);
 }
 
 gboolean
 ds_gan_job_is_running (DsGanJob *self)
 {
-  return self->running;
+  return self->jt.running;
 }
 
 DsGanJobPhase
@@ -598,9 +549,9 @@ ds_gan_job_get_worker_step (DsGanJob *self)
 {
   guint64 step;
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   step = self->worker_step;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 
   return step;
 }
@@ -610,7 +561,7 @@ ds_gan_job_dispose (GObject *object)
 {
   DsGanJob *self = DS_GAN_JOB (object);
 
-  if (self->thread != NULL)
+  if (self->jt.thread != NULL)
     ds_gan_job_cancel_and_wait (self);
 
   G_OBJECT_CLASS (ds_gan_job_parent_class)->dispose (object);
@@ -632,9 +583,7 @@ ds_gan_job_finalize (GObject *object)
   g_clear_pointer (&self->sample_sets, g_ptr_array_unref);
   g_clear_error (&self->error);
   g_clear_error (&self->save_error);
-  g_clear_pointer (&self->context, g_main_context_unref);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
+  ds_job_thread_clear (&self->jt);
 
   G_OBJECT_CLASS (ds_gan_job_parent_class)->finalize (object);
 }
@@ -690,8 +639,7 @@ ds_gan_job_class_init (DsGanJobClass *klass)
 static void
 ds_gan_job_init (DsGanJob *self)
 {
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
+  ds_job_thread_init (&self->jt, G_OBJECT (self), "ds-gan", dispatch_cb);
   self->steps = g_array_new (FALSE, FALSE, sizeof (DsGanJobStep));
   self->troubles = g_array_new (FALSE, TRUE, sizeof (Trouble));
   g_array_set_clear_func (self->troubles, (GDestroyNotify) trouble_clear);

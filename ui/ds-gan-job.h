@@ -8,9 +8,9 @@
  * fixed latents, which the job keeps for every epoch so that a gallery can step back through
  * them.
  *
- * As with DsTrainJob, the thread only stores what happened under a mutex and schedules one
- * idle callback if none is pending; the idle hands everything to the signals below. Pause
- * holds the run between two steps; cancel stops it at the end of the step under way.
+ * As with DsTrainJob (ds-job-thread.h), the thread only stores what happened under a mutex, and
+ * a dispatch four times a second hands it to the signals below, in order. Pause holds the run
+ * between two steps; cancel stops it at the end of the step under way.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #endif
 
+#include "ds-job-thread.h"
 #include "ds-train-job.h"
 
 struct _DsTrainJob
@@ -22,16 +23,9 @@ struct _DsTrainJob
   char            *folder;
   DsRunConfig      config;
   gint64           resume_id;       /* 0 for a new run */
-  GThread         *thread;
-  GMainContext    *context;
+  DsJobThread      jt;
 
-  GMutex           lock;
-  GCond            cond;
-  /* under the lock */
-  gboolean         paused;
-  gboolean         cancelled;
-  gboolean         detached;        /* nobody listens any more: schedule nothing */
-  guint            idle_id;
+  /* under jt.lock */
   DsTrainJobPhase  phase;
   DsProgress       progress;
   guint            last_epoch;
@@ -49,7 +43,6 @@ struct _DsTrainJob
 
   /* main thread */
   DsTrainJobPhase  emitted_phase;
-  gboolean         running;
 };
 
 enum {
@@ -71,30 +64,11 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DsTrainJob, ds_train_job, G_TYPE_OBJECT)
 
-static gboolean dispatch_cb (gpointer user_data);
-
-/* How long reports gather before the main loop hears of them. Every redraw of the window costs
- * a core the training threads would use: at one a frame, the window trained at 0.56 of the
- * command line's speed on 2 cores; four a second are enough for curves and a progress bar. */
-#define DISPATCH_INTERVAL_MS 250
-
-/* Under the lock: one pending dispatch at a time; a start or an end goes out at once. */
+/* Under the lock: a start or an end goes out at once, the rest gathers. */
 static void
 schedule_locked (DsTrainJob *self)
 {
-  GSource *source;
-
-  if (self->idle_id != 0 || self->detached)
-    return;
-  if (self->have_started || self->have_finished)
-    source = g_idle_source_new ();
-  else
-    source = g_timeout_source_new (DISPATCH_INTERVAL_MS);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_set_callback (source, dispatch_cb, g_object_ref (self), g_object_unref);
-  g_source_set_static_name (source, "[defectscope] training progress");
-  self->idle_id = g_source_attach (source, self->context);
-  g_source_unref (source);
+  ds_job_thread_schedule_locked (&self->jt, self->have_started || self->have_finished);
 }
 
 static void
@@ -118,7 +92,7 @@ progress_cb (const DsProgress *p,
   gint64 now = g_get_monotonic_time ();
   gboolean go_on;
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   switch (p->kind)
     {
     case DS_PROGRESS_STEP:
@@ -132,7 +106,7 @@ progress_cb (const DsProgress *p,
         if (start < self->n_train)
           self->items += MIN (batch, self->n_train - start);
         g_array_append_val (self->steps, step);
-        set_phase_locked (self, self->paused ? DS_TRAIN_JOB_PAUSED : DS_TRAIN_JOB_TRAINING);
+        set_phase_locked (self, self->jt.paused ? DS_TRAIN_JOB_PAUSED : DS_TRAIN_JOB_TRAINING);
       }
       break;
 
@@ -169,11 +143,9 @@ progress_cb (const DsProgress *p,
     }
   schedule_locked (self);
 
-  while (self->paused && !self->cancelled)
-    g_cond_wait (&self->cond, &self->lock);
-  go_on = !self->cancelled;
+  go_on = ds_job_thread_wait_locked (&self->jt);
   self->step_started = g_get_monotonic_time ();
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 
   return go_on;
 }
@@ -201,7 +173,7 @@ train_worker (gpointer user_data)
     {
       const DsRunInfo *info = ds_run_get_info (run);
 
-      g_mutex_lock (&self->lock);
+      g_mutex_lock (&self->jt.lock);
       /* a resumed run takes its settings from its record */
       ds_run_config_clear (&self->config);
       ds_run_config_copy (&self->config, &info->config);
@@ -211,19 +183,19 @@ train_worker (gpointer user_data)
       self->last_epoch = ds_run_get_state (run)->epochs_done;
       self->have_started = TRUE;
       self->step_started = g_get_monotonic_time ();
-      set_phase_locked (self, self->paused ? DS_TRAIN_JOB_PAUSED : DS_TRAIN_JOB_TRAINING);
+      set_phase_locked (self, self->jt.paused ? DS_TRAIN_JOB_PAUSED : DS_TRAIN_JOB_TRAINING);
       schedule_locked (self);
-      g_mutex_unlock (&self->lock);
+      g_mutex_unlock (&self->jt.lock);
 
       ds_run_train (run, progress_cb, self, &error);
     }
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   self->have_finished = TRUE;
   self->error = g_steal_pointer (&error);
   self->phase = DS_TRAIN_JOB_DONE;
   schedule_locked (self);
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 
   return NULL;
 }
@@ -243,8 +215,8 @@ dispatch_cb (gpointer user_data)
   guint64 steps_per_epoch;
   guint n_train, n_val, n_test;
 
-  g_mutex_lock (&self->lock);
-  self->idle_id = 0;
+  g_mutex_lock (&self->jt.lock);
+  ds_job_thread_dispatched_locked (&self->jt);
   steps = g_steal_pointer (&self->steps);
   self->steps = g_array_new (FALSE, FALSE, sizeof (DsRunStep));
   epochs = g_steal_pointer (&self->epochs);
@@ -261,14 +233,10 @@ dispatch_cb (gpointer user_data)
   n_train = self->n_train;
   n_val = self->n_val;
   n_test = self->n_test;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 
-  if (finished && self->thread != NULL)
-    {
-      /* the thread has nothing left to do but return */
-      g_thread_join (g_steal_pointer (&self->thread));
-      self->running = FALSE;
-    }
+  if (finished)
+    ds_job_thread_finished (&self->jt);
 
   if (started)
     g_signal_emit (self, signals[STARTED], 0, run_id, steps_per_epoch, n_train, n_val, n_test);
@@ -336,11 +304,8 @@ void
 ds_train_job_start (DsTrainJob *self)
 {
   g_return_if_fail (DS_IS_TRAIN_JOB (self));
-  g_return_if_fail (self->thread == NULL && !self->running);
 
-  self->context = g_main_context_ref_thread_default ();
-  self->running = TRUE;
-  self->thread = g_thread_new ("ds-train", train_worker, self);
+  ds_job_thread_start (&self->jt, train_worker);
 }
 
 void
@@ -349,24 +314,17 @@ ds_train_job_set_paused (DsTrainJob *self,
 {
   g_return_if_fail (DS_IS_TRAIN_JOB (self));
 
-  g_mutex_lock (&self->lock);
-  self->paused = paused;
+  g_mutex_lock (&self->jt.lock);
+  ds_job_thread_set_paused_locked (&self->jt, paused);
   if (self->phase == DS_TRAIN_JOB_TRAINING || self->phase == DS_TRAIN_JOB_PAUSED)
     set_phase_locked (self, paused ? DS_TRAIN_JOB_PAUSED : DS_TRAIN_JOB_TRAINING);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 }
 
 gboolean
 ds_train_job_get_paused (DsTrainJob *self)
 {
-  gboolean paused;
-
-  g_mutex_lock (&self->lock);
-  paused = self->paused;
-  g_mutex_unlock (&self->lock);
-
-  return paused;
+  return ds_job_thread_get_paused (&self->jt);
 }
 
 void
@@ -374,10 +332,9 @@ ds_train_job_cancel (DsTrainJob *self)
 {
   g_return_if_fail (DS_IS_TRAIN_JOB (self));
 
-  g_mutex_lock (&self->lock);
-  self->cancelled = TRUE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
+  ds_job_thread_cancel_locked (&self->jt);
+  g_mutex_unlock (&self->jt.lock);
 }
 
 void
@@ -385,32 +342,13 @@ ds_train_job_cancel_and_wait (DsTrainJob *self)
 {
   g_return_if_fail (DS_IS_TRAIN_JOB (self));
 
-  g_mutex_lock (&self->lock);
-  self->cancelled = TRUE;
-  self->detached = TRUE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
-
-  if (self->thread != NULL)
-    g_thread_join (g_steal_pointer (&self->thread));
-  self->running = FALSE;
-
-  g_mutex_lock (&self->lock);
-  if (self->idle_id != 0)
-    {
-      GSource *source = g_main_context_find_source_by_id (self->context, self->idle_id);
-
-      self->idle_id = 0;
-      if (source != NULL)
-        g_source_destroy (source);
-    }
-  g_mutex_unlock (&self->lock);
+  ds_job_thread_cancel_and_wait (&self->jt);
 }
 
 gboolean
 ds_train_job_is_running (DsTrainJob *self)
 {
-  return self->running;
+  return self->jt.running;
 }
 
 DsTrainJobPhase
@@ -424,9 +362,9 @@ ds_train_job_get_run_id (DsTrainJob *self)
 {
   gint64 id;
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   id = self->run_id;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 
   return id;
 }
@@ -435,9 +373,9 @@ void
 ds_train_job_get_progress (DsTrainJob *self,
                            DsProgress *progress)
 {
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   *progress = self->progress;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 }
 
 double
@@ -445,9 +383,9 @@ ds_train_job_get_throughput (DsTrainJob *self)
 {
   double rate;
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->jt.lock);
   rate = self->busy_us > 0 ? self->items / (self->busy_us / 1e6) : 0.0;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->jt.lock);
 
   return rate;
 }
@@ -457,7 +395,7 @@ ds_train_job_dispose (GObject *object)
 {
   DsTrainJob *self = DS_TRAIN_JOB (object);
 
-  if (self->thread != NULL)
+  if (self->jt.thread != NULL)
     ds_train_job_cancel_and_wait (self);
 
   G_OBJECT_CLASS (ds_train_job_parent_class)->dispose (object);
@@ -473,9 +411,7 @@ ds_train_job_finalize (GObject *object)
   g_clear_pointer (&self->steps, g_array_unref);
   g_clear_pointer (&self->epochs, g_array_unref);
   g_clear_error (&self->error);
-  g_clear_pointer (&self->context, g_main_context_unref);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
+  ds_job_thread_clear (&self->jt);
 
   G_OBJECT_CLASS (ds_train_job_parent_class)->finalize (object);
 }
@@ -528,8 +464,7 @@ ds_train_job_class_init (DsTrainJobClass *klass)
 static void
 ds_train_job_init (DsTrainJob *self)
 {
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
+  ds_job_thread_init (&self->jt, G_OBJECT (self), "ds-train", dispatch_cb);
   self->steps = g_array_new (FALSE, FALSE, sizeof (DsRunStep));
   self->epochs = g_array_new (FALSE, TRUE, sizeof (DsRunEpoch));
   g_array_set_clear_func (self->epochs, (GDestroyNotify) ds_run_epoch_clear);

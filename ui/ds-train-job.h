@@ -1,10 +1,9 @@
 /* ds-train-job.h: a training run on a thread of its own, reported to the main loop
  *
  * The job runs the engine's DsRun (the code `defectscope-cli train --project` runs) on a
- * dedicated thread. The thread's progress callback only stores what happened under a mutex and
- * schedules one idle callback if none is pending; the idle, on the main thread, hands everything
- * that arrived since the last one to the signals below. However fast the steps come, the main
- * loop sees at most one pending idle.
+ * dedicated thread (ds-job-thread.h). The thread's progress callback only stores what happened
+ * under a mutex; four times a second (at once for a start or an end) a dispatch on the main
+ * thread hands everything that arrived since the last one to the signals below, in order.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
