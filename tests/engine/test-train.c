@@ -222,6 +222,51 @@ test_learns (void)
   g_assert_true (ds_floats_all_finite (model->params, model->n_params));
 }
 
+static gsize
+count_subnormal (const float *x,
+                 gsize        n)
+{
+  gsize count = 0;
+
+  for (gsize i = 0; i < n; i++)
+    count += fpclassify (x[i]) == FP_SUBNORMAL;
+
+  return count;
+}
+
+/* Training flushes denormal floats to zero (ds-workers.c): Adam's moments of weights whose
+ * gradient has died out would otherwise decay through the subnormal range, where every
+ * operation on them is a hundred times slower. Started with every moment subnormal, none is
+ * left after an epoch. */
+static void
+test_no_subnormals (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsDataset) data = bars_dataset (64, 1, 0);
+  g_autoptr(DsContext) ctx = ds_context_new (42, 2);
+  g_autoptr(DsModel) model = tiny_model (tiny_spec, ctx);
+  g_autoptr(DsOptimizer) opt = ds_optimizer_new (DS_OPTIM_ADAM, model->n_params, 0.01f, 0.0f);
+  g_autofree guint32 *idx = g_new (guint32, data->n);
+  DsTrainConfig config = { .epochs = 1, .batch_size = 16 };
+  DsSubset train_set = { data, idx, data->n };
+
+  for (guint i = 0; i < data->n; i++)
+    idx[i] = i;
+  for (gsize i = 0; i < model->n_params; i++)
+    opt->m[i] = opt->v[i] = 1e-40f;
+  g_assert_cmpuint (count_subnormal (opt->m, model->n_params), ==, model->n_params);
+  /* a dead unit: the first convolution filter's bias (after its 4 × 9 weights) keeps its ReLU
+   * at zero, so its weights, its bias and the dense weights it feeds get no gradient */
+  model->params[4 * 9] = -1e6f;
+
+  g_assert_true (ds_train_model (model, opt, ctx, &train_set, NULL, &config, NULL, NULL,
+                                 &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_subnormal (opt->m, model->n_params), ==, 0);
+  g_assert_cmpuint (count_subnormal (opt->v, model->n_params), ==, 0);
+  g_assert_cmpuint (count_subnormal (model->params, model->n_params), ==, 0);
+}
+
 static void
 test_progress_order (void)
 {
@@ -780,6 +825,7 @@ main (int    argc,
 
   g_test_add_func ("/engine/train/learns", test_learns);
   g_test_add_func ("/engine/train/progress-order", test_progress_order);
+  g_test_add_func ("/engine/train/no-subnormals", test_no_subnormals);
   g_test_add_func ("/engine/train/cancel-callback", test_cancel_callback);
   g_test_add_func ("/engine/train/cancel-thread", test_cancel_thread);
   g_test_add_func ("/engine/train/not-finite-loss", test_not_finite_loss);
