@@ -452,6 +452,7 @@ static const ConvCase conv2d_cases[] = {
   { 2, 3, 40, 36, 3, 3, 2, 1, 0 },    /* per image, strided */
   { 1, 2, 20, 20, 2, 5, 1, 2, 0 },    /* per image, 5×5 */
   { 2, 2, 16, 17, 3, 1, 1, 0, 0 },    /* per image, 1×1 */
+  { 3, 1, 28, 28, 8, 3, 1, 0, 0 },    /* seed-cnn's first layer on Fashion-MNIST */
 };
 
 /* batch, C_in, H, W, filters, kernel, stride, padding, output_padding */
