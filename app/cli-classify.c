@@ -15,19 +15,6 @@ typedef struct
   gint64   last_draw;  /* monotonic µs of the last progress bar */
 } TrainDisplay;
 
-static void
-format_duration (double  seconds,
-                 char   *buf,
-                 gsize   len)
-{
-  guint s = seconds > 0 && isfinite (seconds) ? (guint) (seconds + 0.5) : 0;
-
-  if (s >= 3600)
-    g_snprintf (buf, len, "%u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
-  else
-    g_snprintf (buf, len, "%u:%02u", s / 60, s % 60);
-}
-
 static gboolean
 train_progress_cb (const DsProgress *p,
                    gpointer          user_data)
@@ -44,7 +31,7 @@ train_progress_cb (const DsProgress *p,
       if (now - display->last_draw < 100000 && p->step != p->n_steps)
         return TRUE;
       display->last_draw = now;
-      format_duration (p->eta_seconds, eta, sizeof eta);
+      ds_format_duration (p->eta_seconds, eta, sizeof eta);
       filled = (guint) (24 * p->step / MAX (p->n_steps, 1));
       printf ("\r\033[Kepoch %u/%u [%.*s%*s] %3u%%  loss %.4f  %6.0f img/s  ETA %s",
               p->epoch, p->n_epochs, filled, "########################", 24 - filled, "",

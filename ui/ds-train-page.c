@@ -8,68 +8,8 @@
  */
 #include <math.h>
 
-#include "ds-confusion-view.h"
 #include "ds-error-dialog.h"
-#include "ds-train-job.h"
-#include "ds-train-page.h"
-
-#include "ds-engine.h"
-#include "store/ds-project-runs.h"
-
-/* How many earlier runs "Compare" draws behind the one shown. */
-#define N_OVERLAYS 3
-
-struct _DsTrainPage
-{
-  GtkWidget        parent_instance;
-
-  /* template */
-  GtkPaned        *paned;
-  GtkStack        *mode_stack;
-  DsGanPanel      *gan_panel;
-  GtkDropDown     *preset_dropdown;
-  GtkLabel        *preset_description;
-  GtkWidget       *normal_box;
-  GtkDropDown     *normal_dropdown;
-  GtkSpinButton   *epochs_spin;
-  GtkSpinButton   *batch_spin;
-  GtkSpinButton   *lr_spin;
-  GtkDropDown     *optimizer_dropdown;
-  GtkSpinButton   *decay_spin;
-  GtkSpinButton   *val_spin;
-  GtkSpinButton   *patience_spin;
-  GtkSpinButton   *seed_spin;
-  GtkSpinButton   *shift_spin;
-  GtkCheckButton  *hflip_check;
-  GtkCheckButton  *vflip_check;
-  GtkButton       *pause_button;
-  GtkListBox      *runs_list;
-  GtkCheckButton  *overlay_check;
-  GtkLabel        *status_label;
-  GtkLabel        *throughput_label;
-  GtkProgressBar  *progress_bar;
-  GtkCheckButton  *log_check;
-  GtkDropDown     *xunit_dropdown;
-  GtkAdjustment   *smoothing_adjustment;
-  GtkLabel        *chart_caption;
-  DsLossChart     *chart;
-  GtkLabel        *metrics_title;
-  GtkGrid         *metrics_grid;
-  DsConfusionView *confusion;
-  GtkWidget       *confusion_box;
-
-  DsProject       *project;       /* the window's */
-  GPtrArray       *presets;       /* DsPreset: the dropdown's, classifiers then autoencoders;
-                                   * the GAN presets follow them in the dropdown */
-  gboolean         shown_autoencoder;  /* the run shown reconstructs: AUROC, no confusion */
-  DsTrainJob      *job;
-  GPtrArray       *runs;          /* DsRunInfo, newest first, as listed */
-  gint64           shown_run;     /* the run on the chart */
-  GStrv            shown_classes;
-  gint64          *shown_class_ids;
-  guint            total_epochs;
-  guint64          steps_per_epoch;
-};
+#include "ds-train-page-private.h"
 
 enum {
   SHOW_IMAGES,
@@ -83,21 +23,8 @@ G_DEFINE_FINAL_TYPE (DsTrainPage, ds_train_page, GTK_TYPE_WIDGET)
 
 static const DsOptimKind optimizers[] = { DS_OPTIM_ADAM, DS_OPTIM_ADAMW, DS_OPTIM_SGD };
 
-static void
-format_duration (double  seconds,
-                 char   *buf,
-                 gsize   len)
-{
-  guint s = seconds > 0 && isfinite (seconds) ? (guint) (seconds + 0.5) : 0;
-
-  if (s >= 3600)
-    g_snprintf (buf, len, "%u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
-  else
-    g_snprintf (buf, len, "%u:%02u", s / 60, s % 60);
-}
-
-static void
-update_actions (DsTrainPage *self)
+void
+ds_train_page_update_actions (DsTrainPage *self)
 {
   gboolean training = self->job != NULL;
   gboolean can_resume = FALSE;
@@ -241,338 +168,6 @@ read_form (DsTrainPage *self,
     }
 }
 
-/* Metrics of one epoch */
-
-static void
-clear_grid (GtkGrid *grid)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
-    gtk_grid_remove (grid, child);
-}
-
-static void
-grid_text (GtkGrid    *grid,
-           int         column,
-           int         row,
-           const char *text,
-           gboolean    heading)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0.0f : 1.0f);
-  if (column == 0)
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (label, heading ? "dim-label" : "numeric");
-  gtk_grid_attach (grid, label, column, row, 1, 1);
-}
-
-static void
-grid_figure (GtkGrid    *grid,
-             int         row,
-             const char *name,
-             double      value,
-             const char *missing)
-{
-  char buf[32];
-
-  grid_text (grid, 0, row, name, TRUE);
-  if (isfinite (value))
-    g_snprintf (buf, sizeof buf, "%.4g", value);
-  grid_text (grid, 1, row, isfinite (value) ? buf : missing, FALSE);
-}
-
-/* An autoencoder run's figures, once it has finished. */
-static void
-show_anomaly (DsTrainPage *self)
-{
-  g_autoptr(DsRunInfo) info = NULL;
-
-  clear_grid (self->metrics_grid);
-  ds_confusion_view_clear (self->confusion);
-  if (self->project != NULL && self->shown_run != 0)
-    info = ds_project_get_run (self->project, self->shown_run, NULL);
-  if (info == NULL || isnan (info->anomaly.threshold_low))
-    {
-      gtk_label_set_text (self->metrics_title, "Anomaly detection: the figures come when the "
-                                               "run has finished");
-      return;
-    }
-  gtk_label_set_text (self->metrics_title, "Anomaly detection: normal images it did not train "
-                                           "on against the labelled defective ones");
-  grid_text (self->metrics_grid, 0, 0, "Normal class", TRUE);
-  grid_text (self->metrics_grid, 1, 0, info->config.normal_class != NULL
-                                       ? info->config.normal_class : "?", FALSE);
-  grid_figure (self->metrics_grid, 1, "Image AUROC", info->anomaly.image_auroc,
-               "— (no defective images)");
-  grid_figure (self->metrics_grid, 2, "Pixel AUROC", info->anomaly.pixel_auroc, "— (no masks)");
-  grid_figure (self->metrics_grid, 3, "Pass at or below", info->anomaly.threshold_low, "—");
-  grid_figure (self->metrics_grid, 4, "Fail above", info->anomaly.threshold_high, "—");
-  grid_figure (self->metrics_grid, 5, "Decision threshold", info->anomaly.threshold, "—");
-}
-
-static void
-show_metrics (DsTrainPage      *self,
-              const DsRunEpoch *epoch)
-{
-  g_autoptr(DsConfusion) cm = NULL;
-  g_autofree char *title = NULL;
-  guint k = epoch != NULL && epoch->confusion != NULL ? epoch->n_classes : 0;
-
-  if (self->shown_autoencoder)
-    {
-      show_anomaly (self);
-      return;
-    }
-  clear_grid (self->metrics_grid);
-  if (k == 0 || self->shown_classes == NULL || g_strv_length (self->shown_classes) != k)
-    {
-      gtk_label_set_text (self->metrics_title, "Per class");
-      ds_confusion_view_clear (self->confusion);
-      return;
-    }
-
-  cm = ds_confusion_new (k);
-  memcpy (cm->counts, epoch->confusion, sizeof (guint64) * k * k);
-  title = g_strdup_printf ("Per class, epoch %u — accuracy %.1f %%, macro F1 %.3f", epoch->epoch,
-                           100 * ds_confusion_accuracy (cm), ds_confusion_macro_f1 (cm));
-  gtk_label_set_text (self->metrics_title, title);
-  grid_text (self->metrics_grid, 0, 0, "Class", TRUE);
-  grid_text (self->metrics_grid, 1, 0, "Precision", TRUE);
-  grid_text (self->metrics_grid, 2, 0, "Recall", TRUE);
-  grid_text (self->metrics_grid, 3, 0, "F1", TRUE);
-  grid_text (self->metrics_grid, 4, 0, "Images", TRUE);
-  for (guint i = 0; i < k; i++)
-    {
-      DsClassMetrics m;
-      char buf[4][32];
-
-      ds_confusion_class (cm, i, &m);
-      g_snprintf (buf[0], sizeof buf[0], "%.3f", m.precision);
-      g_snprintf (buf[1], sizeof buf[1], "%.3f", m.recall);
-      g_snprintf (buf[2], sizeof buf[2], "%.3f", m.f1);
-      g_snprintf (buf[3], sizeof buf[3], "%" G_GUINT64_FORMAT, m.support);
-      grid_text (self->metrics_grid, 0, (int) i + 1, self->shown_classes[i], FALSE);
-      for (int c = 0; c < 4; c++)
-        grid_text (self->metrics_grid, c + 1, (int) i + 1, buf[c], FALSE);
-    }
-  ds_confusion_view_set_matrix (self->confusion, k, epoch->confusion,
-                                (const char * const *) self->shown_classes);
-}
-
-static void
-set_shown_run (DsTrainPage     *self,
-               const DsRunInfo *info)
-{
-  g_clear_pointer (&self->shown_classes, g_strfreev);
-  g_clear_pointer (&self->shown_class_ids, g_free);
-  self->shown_run = info != NULL ? info->id : 0;
-  self->shown_autoencoder = info != NULL && ds_run_config_is_autoencoder (&info->config);
-  /* an autoencoder has a reconstruction loss and AUROCs, no classes to confuse */
-  gtk_widget_set_visible (GTK_WIDGET (self->chart_caption), self->shown_autoencoder);
-  gtk_widget_set_visible (self->confusion_box, !self->shown_autoencoder);
-  if (info == NULL)
-    return;
-  self->shown_classes = g_strdupv (info->class_names);
-  self->shown_class_ids = g_memdup2 (info->class_ids,
-                                     sizeof (gint64) * g_strv_length (info->class_names));
-  self->total_epochs = info->config.epochs;
-  self->steps_per_epoch = info->steps_per_epoch;
-}
-
-/* Runs list */
-
-static char *
-describe_run (const DsRunInfo *info)
-{
-  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (info->created_at / G_USEC_PER_SEC);
-  g_autofree char *date = when != NULL ? g_date_time_format (when, "%e %b %H:%M") : g_strdup ("");
-  GString *text = g_string_new (NULL);
-  char duration[32];
-
-  format_duration (info->wall_seconds, duration, sizeof duration);
-  g_string_append_printf (text, "<b>#%" G_GINT64_FORMAT "</b>  %s, %u/%u epochs, %s",
-                          info->id, info->config.preset, info->epochs_done, info->config.epochs,
-                          ds_run_status_to_string (info->status));
-  if (isfinite (info->best_val_loss))
-    g_string_append_printf (text, "\n<small>best val loss %.4f (epoch %u)", info->best_val_loss,
-                            info->best_epoch);
-  else
-    g_string_append (text, "\n<small>");
-  if (isfinite (info->test_accuracy))
-    g_string_append_printf (text, ", test %.1f %%", 100 * info->test_accuracy);
-  if (isfinite (info->anomaly.image_auroc))
-    g_string_append_printf (text, ", AUROC %.3f", info->anomaly.image_auroc);
-  if (isfinite (info->anomaly.pixel_auroc))
-    g_string_append_printf (text, " (pixels %.3f)", info->anomaly.pixel_auroc);
-  g_string_append_printf (text, " · %s · %s · %s</small>", duration, g_strstrip (date),
-                          info->origin);
-
-  return g_string_free (text, FALSE);
-}
-
-static void
-reload_runs (DsTrainPage *self,
-             gint64       select_id)
-{
-  g_autoptr(GError) error = NULL;
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->runs_list))) != NULL)
-    gtk_list_box_remove (self->runs_list, child);
-  g_clear_pointer (&self->runs, g_ptr_array_unref);
-  if (self->project == NULL)
-    return;
-
-  self->runs = ds_project_list_runs (self->project, &error);
-  if (self->runs == NULL)
-    {
-      gtk_label_set_text (self->status_label, error->message);
-      return;
-    }
-  for (guint i = 0; i < self->runs->len; i++)
-    {
-      DsRunInfo *info = g_ptr_array_index (self->runs, i);
-      g_autofree char *markup = describe_run (info);
-      GtkWidget *label = gtk_label_new (NULL);
-
-      gtk_label_set_markup (GTK_LABEL (label), markup);
-      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_widget_set_margin_start (label, 8);
-      gtk_widget_set_margin_end (label, 8);
-      gtk_widget_set_margin_top (label, 6);
-      gtk_widget_set_margin_bottom (label, 6);
-      if (info->message != NULL)
-        gtk_widget_set_tooltip_text (label, info->message);
-      gtk_list_box_append (self->runs_list, label);
-      if (info->id == select_id)
-        gtk_list_box_select_row (self->runs_list, gtk_list_box_get_row_at_index (self->runs_list,
-                                                                                 (int) i));
-    }
-}
-
-static void
-add_overlays (DsTrainPage *self)
-{
-  guint added = 0;
-
-  ds_loss_chart_clear_overlays (self->chart);
-  if (!gtk_check_button_get_active (self->overlay_check) || self->runs == NULL)
-    return;
-
-  for (guint i = 0; i < self->runs->len && added < N_OVERLAYS; i++)
-    {
-      DsRunInfo *info = g_ptr_array_index (self->runs, i);
-      g_autoptr(GArray) steps = NULL;
-      g_autoptr(GArray) epochs = NULL;
-      g_autofree char *label = NULL;
-      g_autofree double *x = NULL;
-      g_autofree double *y = NULL;
-      guint n = 0;
-
-      if (info->id == self->shown_run)
-        continue;
-      steps = ds_project_list_run_steps (self->project, info->id, NULL);
-      epochs = ds_project_list_run_epochs (self->project, info->id, NULL);
-      if (steps == NULL || epochs == NULL || (steps->len == 0 && epochs->len == 0))
-        continue;
-      label = g_strdup_printf ("#%" G_GINT64_FORMAT, info->id);
-      x = g_new (double, MAX (steps->len, epochs->len) + 1);
-      y = g_new (double, MAX (steps->len, epochs->len) + 1);
-      for (guint j = 0; j < steps->len; j++)
-        {
-          x[j] = (double) g_array_index (steps, DsRunStep, j).step;
-          y[j] = g_array_index (steps, DsRunStep, j).loss;
-        }
-      ds_loss_chart_add_overlay (self->chart, label, DS_LOSS_CHART_TRAIN_LOSS, x, y, steps->len);
-      for (guint j = 0; j < epochs->len; j++)
-        {
-          const DsRunEpoch *e = &g_array_index (epochs, DsRunEpoch, j);
-
-          if (isfinite (e->val_loss))
-            {
-              x[n] = e->epoch;
-              y[n++] = e->val_loss;
-            }
-        }
-      ds_loss_chart_add_overlay (self->chart, label, DS_LOSS_CHART_VAL_LOSS, x, y, n);
-      added++;
-    }
-}
-
-/* Puts a recorded run on the chart, the metrics and the confusion matrix. */
-static void
-show_run (DsTrainPage     *self,
-          const DsRunInfo *info)
-{
-  g_autoptr(GArray) steps = NULL;
-  g_autoptr(GArray) epochs = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *status = NULL;
-
-  set_shown_run (self, info);
-  ds_loss_chart_clear (self->chart);
-  ds_loss_chart_set_steps_per_epoch (self->chart, info->steps_per_epoch);
-  steps = ds_project_list_run_steps (self->project, info->id, &error);
-  if (steps != NULL)
-    epochs = ds_project_list_run_epochs (self->project, info->id, &error);
-  if (steps == NULL || epochs == NULL)
-    {
-      gtk_label_set_text (self->status_label, error->message);
-      return;
-    }
-  for (guint i = 0; i < steps->len; i++)
-    ds_loss_chart_add_train_loss (self->chart, g_array_index (steps, DsRunStep, i).step,
-                                  g_array_index (steps, DsRunStep, i).loss);
-  for (guint i = 0; i < epochs->len; i++)
-    {
-      const DsRunEpoch *e = &g_array_index (epochs, DsRunEpoch, i);
-
-      ds_loss_chart_add_epoch (self->chart, e->epoch, e->val_loss, e->val_accuracy);
-    }
-  /* a finished run predicts with its best weights: show that epoch's matrix, so that its cells
-   * hold the images a click shows */
-  {
-    guint shown = epochs->len;
-
-    if ((info->status == DS_RUN_FINISHED || info->status == DS_RUN_STOPPED_EARLY)
-        && info->best_epoch > 0 && info->best_epoch <= epochs->len)
-      shown = info->best_epoch;
-    show_metrics (self, shown > 0 ? &g_array_index (epochs, DsRunEpoch, shown - 1) : NULL);
-  }
-  add_overlays (self);
-
-  status = g_strdup_printf ("Run #%" G_GINT64_FORMAT ": %s%s%s", info->id,
-                            ds_run_status_to_string (info->status),
-                            info->message != NULL ? " — " : "",
-                            info->message != NULL ? info->message : "");
-  gtk_label_set_text (self->status_label, status);
-  gtk_progress_bar_set_fraction (self->progress_bar,
-                                 info->config.epochs > 0
-                                 ? (double) info->epochs_done / info->config.epochs : 0.0);
-  gtk_label_set_text (self->throughput_label, "");
-}
-
-static void
-run_selected_cb (DsTrainPage   *self,
-                 GtkListBoxRow *row)
-{
-  if (self->chart == NULL)
-    return;
-  if (row != NULL && self->runs != NULL && self->job == NULL)
-    show_run (self, g_ptr_array_index (self->runs, gtk_list_box_row_get_index (row)));
-  update_actions (self);
-}
-
-static void
-overlay_toggled_cb (DsTrainPage *self)
-{
-  if (self->project != NULL)
-    add_overlays (self);
-}
-
 static void
 confusion_cell_cb (DsTrainPage *self,
                    guint        true_index,
@@ -616,7 +211,7 @@ update_status (DsTrainPage *self)
   if (p.global_step == 0)
     return;
 
-  format_duration (p.eta_seconds, eta, sizeof eta);
+  ds_format_duration (p.eta_seconds, eta, sizeof eta);
   text = g_strdup_printf ("Run #%" G_GINT64_FORMAT "%s · epoch %u of %u · step %" G_GUINT64_FORMAT
                           " of %" G_GUINT64_FORMAT " · loss %.4f · %s left",
                           ds_train_job_get_run_id (self->job),
@@ -645,17 +240,17 @@ job_started_cb (DsTrainPage *self,
     {
       /* a resumed run shows what it did before it stopped */
       if (info->epochs_done > 0)
-        show_run (self, info);
+        ds_train_page_show_run (self, info);
       else
         {
-          set_shown_run (self, info);
+          ds_train_page_set_shown_run (self, info);
           ds_loss_chart_clear (self->chart);
-          show_metrics (self, NULL);
+          ds_train_page_show_metrics (self, NULL);
         }
     }
   ds_loss_chart_set_steps_per_epoch (self->chart, steps_per_epoch);
-  reload_runs (self, 0);
-  add_overlays (self);
+  ds_train_page_reload_runs (self, 0);
+  ds_train_page_add_overlays (self);
   g_debug ("run %" G_GINT64_FORMAT ": %u training, %u validation, %u test images", run_id,
            n_train, n_val, n_test);
 }
@@ -675,14 +270,14 @@ job_epoch_cb (DsTrainPage      *self,
               const DsRunEpoch *epoch)
 {
   ds_loss_chart_add_epoch (self->chart, epoch->epoch, epoch->val_loss, epoch->val_accuracy);
-  show_metrics (self, epoch);
+  ds_train_page_show_metrics (self, epoch);
 }
 
 static void
 job_phase_cb (DsTrainPage *self)
 {
   update_status (self);
-  update_actions (self);
+  ds_train_page_update_actions (self);
 }
 
 static void
@@ -693,7 +288,7 @@ job_finished_cb (DsTrainPage  *self,
 
   g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
-  reload_runs (self, run_id);
+  ds_train_page_reload_runs (self, run_id);
   if (run_id == 0 && error != NULL)
     {
       /* nothing was recorded: the run could not start */
@@ -702,7 +297,7 @@ job_finished_cb (DsTrainPage  *self,
     }
   else if (error != NULL && !g_error_matches (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_CANCELLED))
     ds_show_error (GTK_WIDGET (self), "Training stopped", error);
-  update_actions (self);
+  ds_train_page_update_actions (self);
   if (run_id != 0)
     g_signal_emit (self, signals[RUN_FINISHED], 0, run_id);
 }
@@ -722,7 +317,7 @@ start_job (DsTrainPage *self,
   gtk_label_set_text (self->throughput_label, "");
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   ds_train_job_start (job);
-  update_actions (self);
+  ds_train_page_update_actions (self);
 }
 
 static void
@@ -770,7 +365,7 @@ pause_action (GtkWidget  *widget,
   if (self->job == NULL)
     return;
   ds_train_job_set_paused (self->job, !ds_train_job_get_paused (self->job));
-  update_actions (self);
+  ds_train_page_update_actions (self);
   update_status (self);
 }
 
@@ -883,7 +478,7 @@ ds_train_page_stop_and_wait (DsTrainPage *self)
   if (self->job == NULL)
     return;
   stop_job (self);
-  update_actions (self);
+  ds_train_page_update_actions (self);
 }
 
 void
@@ -896,20 +491,20 @@ ds_train_page_set_project (DsTrainPage *self,
   ds_gan_panel_set_project (self->gan_panel, project);
   self->project = project;
   update_normal_classes (self);
-  set_shown_run (self, NULL);
+  ds_train_page_set_shown_run (self, NULL);
   ds_loss_chart_clear (self->chart);
   ds_loss_chart_clear_overlays (self->chart);
-  show_metrics (self, NULL);
+  ds_train_page_show_metrics (self, NULL);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_label_set_text (self->throughput_label, "");
   gtk_label_set_text (self->status_label, project != NULL
                       ? "Set up a run on the left and press Train."
                       : "Open a project to train on its labelled images.");
-  reload_runs (self, 0);
+  ds_train_page_reload_runs (self, 0);
   /* the latest run, to pick up where the user left off */
   if (self->runs != NULL && self->runs->len > 0)
     gtk_list_box_select_row (self->runs_list, gtk_list_box_get_row_at_index (self->runs_list, 0));
-  update_actions (self);
+  ds_train_page_update_actions (self);
 }
 
 gboolean
@@ -963,7 +558,7 @@ ds_train_page_dispose (GObject *object)
   stop_job (self);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_clear_pointer (&self->presets, g_ptr_array_unref);
-  set_shown_run (self, NULL);
+  ds_train_page_set_shown_run (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_TRAIN_PAGE);
 
   G_OBJECT_CLASS (ds_train_page_parent_class)->dispose (object);
@@ -1025,8 +620,10 @@ ds_train_page_class_init (DsTrainPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, metrics_grid);
   gtk_widget_class_bind_template_child (widget_class, DsTrainPage, confusion);
   gtk_widget_class_bind_template_callback (widget_class, preset_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, run_selected_cb);
-  gtk_widget_class_bind_template_callback (widget_class, overlay_toggled_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "run_selected_cb",
+                                                G_CALLBACK (ds_train_page_run_selected_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "overlay_toggled_cb",
+                                                G_CALLBACK (ds_train_page_overlay_toggled_cb));
   gtk_widget_class_bind_template_callback (widget_class, confusion_cell_cb);
 
   gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
@@ -1090,5 +687,5 @@ ds_train_page_init (DsTrainPage *self)
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property_full (self->xunit_dropdown, "selected", self->chart, "x-unit",
                                G_BINDING_SYNC_CREATE, x_unit_to_chart, NULL, NULL, NULL);
-  update_actions (self);
+  ds_train_page_update_actions (self);
 }

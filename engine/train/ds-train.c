@@ -531,3 +531,16 @@ ds_train_model (DsModel              *model,
 
   return ok;
 }
+
+void
+ds_format_duration (double  seconds,
+                    char   *buf,
+                    gsize   len)
+{
+  guint s = seconds > 0 && isfinite (seconds) ? (guint) (seconds + 0.5) : 0;
+
+  if (s >= 3600)
+    g_snprintf (buf, len, "%u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
+  else
+    g_snprintf (buf, len, "%u:%02u", s / 60, s % 60);
+}

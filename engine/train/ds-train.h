@@ -117,4 +117,10 @@ gboolean ds_evaluate_reconstruction (DsModel         *model,
                                      double          *loss,
                                      GError         **error);
 
+/* @seconds rounded to "m:ss", or "h:mm:ss" from an hour on (0:00 when negative or not
+ * finite): elapsed and remaining times as the command line and the window show them. */
+void ds_format_duration (double  seconds,
+                         char   *buf,
+                         gsize   len);
+
 G_END_DECLS
