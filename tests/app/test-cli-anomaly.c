@@ -12,6 +12,7 @@
 
 #include "ds-engine.h"
 #include "data/ds-demo.h"
+#include "store/ds-store-files.h"
 
 typedef struct
 {
@@ -39,26 +40,6 @@ shared_setup (void)
   cfg.counts[DS_DEMO_CRACK] = 3;
   g_assert_true (ds_demo_write (&cfg, shared.data, NULL, NULL, &error));
   g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
 }
 
 /* Runs the CLI with @args (NULL-terminated); it must exit, not crash.
@@ -439,7 +420,7 @@ main (int    argc,
   g_test_add_func ("/app/cli-anomaly/damaged-model", test_damaged_model);
 
   status = g_test_run ();
-  remove_tree (shared.dir);
+  ds_store_remove_tree (shared.dir);
   g_free (shared.dir);
   g_free (shared.data);
   g_free (shared.model);

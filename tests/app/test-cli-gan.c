@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "ds-engine.h"
+#include "store/ds-store-files.h"
 
 #define SIDE 28
 #define N_EACH 8
@@ -102,26 +103,6 @@ shared_setup (void)
           g_assert_true (ds_png_save (path, pixels, 1, SIDE, SIDE, &error));
         }
     }
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
 }
 
 static guint
@@ -348,7 +329,7 @@ main (int    argc,
   g_test_add_func ("/app/cli/gan/errors", test_errors);
 
   status = g_test_run ();
-  remove_tree (shared.dir);
+  ds_store_remove_tree (shared.dir);
   g_free (shared.dir);
   g_free (shared.data);
   g_free (shared.model);

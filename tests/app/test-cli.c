@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "ds-engine.h"
+#include "store/ds-store-files.h"
 
 #define SIDE      28
 #define N_TRAIN   12
@@ -94,29 +95,9 @@ shared_setup (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-static void
 shared_teardown (void)
 {
-  remove_tree (shared.dir);
+  ds_store_remove_tree (shared.dir);
   g_free (shared.dir);
   g_free (shared.data);
   g_free (shared.broken);

@@ -10,26 +10,7 @@
 #include "ds-engine.h"
 #include "data/ds-demo.h"
 #include "store/ds-project-demo.h"
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
+#include "store/ds-store-files.h"
 
 static gint32
 class_index (const DsDataset *ds,
@@ -132,7 +113,7 @@ test_demo_tree (void)
   g_assert_cmpuint (n_defects, ==, 11);
   check_masks (test);
 
-  remove_tree (dir);
+  ds_store_remove_tree (dir);
 }
 
 static void
@@ -234,7 +215,7 @@ test_mvtec_tree (void)
   g_assert_nonnull (strstr (error->message, "fine"));
   g_assert_nonnull (strstr (error->message, "hole"));
 
-  remove_tree (dir);
+  ds_store_remove_tree (dir);
 }
 
 static void
@@ -306,7 +287,7 @@ test_idx (void)
   g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "“7”"));
 
-  remove_tree (dir);
+  ds_store_remove_tree (dir);
 }
 
 /* The demo project: labelled images only, defects with their masks, split by name. */
@@ -359,7 +340,7 @@ test_project (void)
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, tmp));
 
-  remove_tree (tmp);
+  ds_store_remove_tree (tmp);
 }
 
 int

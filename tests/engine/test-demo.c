@@ -11,6 +11,7 @@
 #include "data/ds-demo.h"
 #include "data/ds-png.h"
 #include "ds-error.h"
+#include "store/ds-store-files.h"
 
 /* SHA-256 of every image and mask of the default configuration, in index order. Rendering is
  * integer arithmetic, so this holds on every machine; it changes only when the generator is
@@ -28,26 +29,6 @@ small_config (void)
   cfg.counts[DS_DEMO_SPOT] = 3;
   cfg.counts[DS_DEMO_CRACK] = 2;
   return cfg;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else
-    g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
 static void
@@ -425,7 +406,7 @@ test_write (void)
   g_assert_nonnull (strstr (csv, ",masks/crack/crack_0001_mask.png\n"));
 
   /* without masks the tree is a plain class-per-folder set */
-  remove_tree (dir2);
+  ds_store_remove_tree (dir2);
   cfg.write_masks = FALSE;
   g_assert_true (ds_demo_write (&cfg, dir2, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -437,8 +418,8 @@ test_write (void)
   g_assert_cmpuint (ds->n_classes, ==, DS_DEMO_N_CLASSES);
   g_assert_cmpuint (ds->h, ==, 64);
 
-  remove_tree (dir);
-  remove_tree (dir2);
+  ds_store_remove_tree (dir);
+  ds_store_remove_tree (dir2);
 }
 
 static void
@@ -469,7 +450,7 @@ test_write_errors (void)
   g_assert_false (ds_demo_write (&cfg, dir, NULL, NULL, &error));
   g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_INVALID_ARGUMENT);
 
-  remove_tree (dir);
+  ds_store_remove_tree (dir);
 }
 
 int

@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "ds-engine.h"
+#include "store/ds-store-files.h"
 
 /* conv, batchnorm (for state), pooling and dense: 20 + 4 + 27 = 51 parameters, 4 state values;
  * the file is small enough to be cut and damaged at every byte */
@@ -27,26 +28,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else
-    g_assert_cmpint (g_unlink (path), ==, 0);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -61,7 +42,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  remove_tree (f->dir);
+  ds_store_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }
