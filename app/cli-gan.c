@@ -66,6 +66,9 @@ print_score (const GanDisplay *display,
   for (guint i = 0; i < s->n_classes; i++)
     g_string_append_printf (line, " %.4f", s->class_fraction[i]);
   printf ("%s\n", line->str);
+  if (s->real_spread < DS_GAN_SCORE_MIN_SPREAD)
+    printf ("warning: the classifier's features do not vary over the real images (mean "
+            "variance %.2g): these scores say nothing\n", s->real_spread);
 }
 
 /* The checkpoint of the epoch just reported: MODEL, and a copy in the checkpoint folder. */

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 
 #include <glib/gstdio.h>
 
@@ -21,6 +22,7 @@
 #include "ds-job-thread.h"
 
 #include "ds-engine.h"
+#include "store/ds-project-runs.h"
 
 typedef struct
 {
@@ -63,6 +65,8 @@ struct _DsGanJob
   char           *folder;
   char           *checkpoint;
   guint           latent;
+  char           *score_note;      /* whether and with what epochs are scored */
+  gint            score_class;     /* the GAN's class among the classifier's outputs, or -1 */
   GArray         *steps;           /* DsGanJobStep */
   GArray         *troubles;        /* Trouble */
   GArray         *epochs;          /* DsGanJobEpoch */
@@ -193,6 +197,10 @@ progress_cb (const DsGanProgress *p,
         .seconds = p->base.epoch_seconds,
         .trouble = p->epoch_trouble,
         .samples = g_steal_pointer (&samples),
+        .fid = p->score != NULL ? p->score->fid : NAN,
+        .real_spread = p->score != NULL ? p->score->real_spread : NAN,
+        .class_share = p->score != NULL && self->score_class >= 0
+                       ? p->score->class_fraction[self->score_class] : NAN,
       };
 
       g_array_append_val (self->epochs, e);
@@ -242,6 +250,21 @@ make_run_folder (const char  *project_folder,
   return NULL;
 }
 
+/* The validation accuracy of run @run_id at its best epoch, or NAN: how far its scores can be
+ * trusted. */
+static double
+best_val_accuracy (DsProject *project,
+                   gint64     run_id)
+{
+  g_autoptr(DsRunInfo) info = ds_project_get_run (project, run_id, NULL);
+  g_autoptr(GArray) epochs = ds_project_list_run_epochs (project, run_id, NULL);
+
+  if (info == NULL || epochs == NULL || info->best_epoch == 0 || info->best_epoch > epochs->len)
+    return NAN;
+
+  return g_array_index (epochs, DsRunEpoch, info->best_epoch - 1).val_accuracy;
+}
+
 static gboolean
 train (DsGanJob  *self,
        GError   **error)
@@ -253,6 +276,10 @@ train (DsGanJob  *self,
   g_autofree char *folder = NULL;
   const DsGanJobConfig *config = &self->config;
   DsGanConfig gan_config = DS_GAN_CONFIG_INIT;
+  g_autoptr(DsModel) classifier = NULL;
+  g_autoptr(GError) classifier_error = NULL;
+  g_autofree char *score_note = NULL;
+  gint64 classifier_run = 0;
   DsSubset subset;
   gboolean ok;
 
@@ -262,6 +289,37 @@ train (DsGanJob  *self,
   if (!ds_gan_class_images_load (&images, project, config->class_name, error))
     return FALSE;
   subset = ds_gan_class_images_subset (&images);
+
+  /* every epoch is scored with the project's own classifier, when it has one that fits */
+  classifier = ds_gan_project_classifier (project,
+                                          DS_SHAPE (1, images.data->c, images.data->h,
+                                                    images.data->w),
+                                          images.class_name, &classifier_run, &classifier_error);
+  if (classifier != NULL)
+    {
+      gan_config.classifier = classifier;
+      gan_config.score_real = &subset;
+      gan_config.score_n = DS_GAN_JOB_SCORE_SAMPLES;
+      self->score_class = -1;
+      for (guint i = 0; classifier->class_names[i] != NULL; i++)
+        if (g_ascii_strcasecmp (classifier->class_names[i], images.class_name) == 0)
+          self->score_class = (gint) i;
+      double accuracy = best_val_accuracy (project, classifier_run);
+
+      if (isfinite (accuracy))
+        score_note = g_strdup_printf ("Each epoch is scored with the classifier of run #%"
+                                      G_GINT64_FORMAT " (validation accuracy %.0f %%)",
+                                      classifier_run, 100 * accuracy);
+      else
+        score_note = g_strdup_printf ("Each epoch is scored with the classifier of run #%"
+                                      G_GINT64_FORMAT, classifier_run);
+    }
+  else if (classifier_error != NULL)
+    score_note = g_strdup_printf ("Epochs are not scored: %s", classifier_error->message);
+  else
+    score_note = g_strdup_printf ("Epochs are not scored: no finished classifier run of the "
+                                  "project takes these images and knows “%s”",
+                                  images.class_name);
 
   gan = ds_gan_new_preset (config->preset,
                            DS_SHAPE (1, images.data->c, images.data->h, images.data->w), 0, error);
@@ -285,6 +343,7 @@ train (DsGanJob  *self,
   self->folder = g_strdup (folder);
   self->checkpoint = g_build_filename (folder, DS_GAN_JOB_CHECKPOINT, NULL);
   self->latent = gan->latent;
+  self->score_note = g_steal_pointer (&score_note);
   self->n_images = images.n;
   self->steps_per_epoch = (images.n + config->batch_size - 1) / config->batch_size;
   self->have_started = TRUE;
@@ -377,28 +436,42 @@ dispatch_cb (gpointer user_data)
 
   if (started)
     g_signal_emit (self, signals[STARTED], 0, n_images, steps_per_epoch, self->config.epochs);
-  /* steps, then troubles seen in them, then the epoch they end */
-  if (steps->len > 0)
-    g_signal_emit (self, signals[STEPS], 0, steps->data, steps->len);
-  for (guint i = 0; i < troubles->len; i++)
+  /* in the order they happened: steps, the troubles seen in them, then the epoch they end,
+   * before the next epoch's steps (a dispatch gathers a quarter of a second of them) */
+  for (guint i = 0, done_steps = 0, done_troubles = 0; i <= epochs->len; i++)
     {
-      Trouble *t = &g_array_index (troubles, Trouble, i);
+      const DsGanJobStep *data = (const DsGanJobStep *) (void *) steps->data;
+      guint64 last = i < epochs->len
+                     ? g_array_index (epochs, DsGanJobEpoch, i).epoch * steps_per_epoch
+                     : G_MAXUINT64;
+      guint end = done_steps;
 
-      g_signal_emit (self, signals[TROUBLE], 0, t->step, t->since, t->flags, t->message);
-    }
-  for (guint i = 0; i < epochs->len; i++)
-    {
-      DsGanJobEpoch *e = &g_array_index (epochs, DsGanJobEpoch, i);
-
-      if (e->samples != NULL)
+      while (end < steps->len && data[end].step <= last)
+        end++;
+      if (end > done_steps)
+        g_signal_emit (self, signals[STEPS], 0, data + done_steps, end - done_steps);
+      done_steps = end;
+      for (; done_troubles < troubles->len
+             && g_array_index (troubles, Trouble, done_troubles).step <= last; done_troubles++)
         {
-          if (self->sample_sets->len < e->epoch)
-            g_ptr_array_set_size (self->sample_sets, e->epoch);
-          g_clear_pointer (&g_ptr_array_index (self->sample_sets, e->epoch - 1),
-                           ds_sample_set_unref);
-          g_ptr_array_index (self->sample_sets, e->epoch - 1) = ds_sample_set_ref (e->samples);
+          Trouble *t = &g_array_index (troubles, Trouble, done_troubles);
+
+          g_signal_emit (self, signals[TROUBLE], 0, t->step, t->since, t->flags, t->message);
         }
-      g_signal_emit (self, signals[EPOCH], 0, e);
+      if (i < epochs->len)
+        {
+          DsGanJobEpoch *e = &g_array_index (epochs, DsGanJobEpoch, i);
+
+          if (e->samples != NULL)
+            {
+              if (self->sample_sets->len < e->epoch)
+                g_ptr_array_set_size (self->sample_sets, e->epoch);
+              g_clear_pointer (&g_ptr_array_index (self->sample_sets, e->epoch - 1),
+                               ds_sample_set_unref);
+              g_ptr_array_index (self->sample_sets, e->epoch - 1) = ds_sample_set_ref (e->samples);
+            }
+          g_signal_emit (self, signals[EPOCH], 0, e);
+        }
     }
   if (phase != self->emitted_phase)
     {
@@ -516,6 +589,12 @@ ds_gan_job_get_checkpoint (DsGanJob *self)
   return self->checkpoint;
 }
 
+const char *
+ds_gan_job_get_score_note (DsGanJob *self)
+{
+  return self->score_note;
+}
+
 guint
 ds_gan_job_get_latent (DsGanJob *self)
 {
@@ -577,6 +656,7 @@ ds_gan_job_finalize (GObject *object)
   g_free (self->class_name);
   g_free (self->folder);
   g_free (self->checkpoint);
+  g_free (self->score_note);
   g_clear_pointer (&self->steps, g_array_unref);
   g_clear_pointer (&self->troubles, g_array_unref);
   g_clear_pointer (&self->epochs, g_array_unref);

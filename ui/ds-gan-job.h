@@ -26,6 +26,8 @@ G_BEGIN_DECLS
 
 #define DS_GAN_JOB_FOLDER     "gans"
 #define DS_GAN_JOB_CHECKPOINT "gan.dsm"
+/* Samples scored after every epoch (and real images, at most as many as there are). */
+#define DS_GAN_JOB_SCORE_SAMPLES 256
 
 typedef struct
 {
@@ -65,6 +67,12 @@ typedef struct
   double       d_fake;     /* mean D(G(z)) */
   double       seconds;
   guint        trouble;    /* DsGanTrouble flags seen during the epoch */
+  /* the epoch's score with the project's classifier (NAN when there is none): the Fréchet
+   * distance of its features of samples and real images, and the share of samples it puts in
+   * the GAN's class */
+  double       fid;
+  double       class_share;
+  double       real_spread; /* the classifier's feature variance over real images (NAN) */
   DsSampleSet *samples;    /* the fixed latents' images, or NULL without them */
 } DsGanJobEpoch;
 
@@ -99,6 +107,8 @@ DsGanJobPhase  ds_gan_job_get_phase    (DsGanJob             *self);
 
 /* Known from "started" on (NULL or 0 before). */
 const char    *ds_gan_job_get_class_name (DsGanJob           *self);
+/* Known from "started" on: whether epochs are scored, with which run's classifier, or why not. */
+const char    *ds_gan_job_get_score_note (DsGanJob           *self);
 /* Returns: (transfer none): <project>/gans/<n>/, absolute. */
 const char    *ds_gan_job_get_folder   (DsGanJob             *self);
 /* Returns: (transfer none): the generator's checkpoint, written after every epoch. */

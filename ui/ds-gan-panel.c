@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <math.h>
 #include <string.h>
 
 #include "ds-error-dialog.h"
@@ -27,6 +28,7 @@ struct _DsGanPanel
   GtkProgressBar       *progress_bar;
   GtkLabel             *status_label;
   GtkLabel             *trouble_label;
+  GtkLabel             *quality_label;
   DsLossChart          *chart;
 
   DsProject            *project;      /* the window's */
@@ -35,7 +37,7 @@ struct _DsGanPanel
   char                 *class_name;   /* what the run's GAN learns */
   char                 *preset;       /* the GAN preset chosen */
   guint                 n_epochs_done;
-  guint                 d_series, g_series;
+  guint                 d_series, g_series, share_series;
   guint64               total_steps;
   guint64               last_step;
   GPtrArray            *troubles;     /* char *, oldest first */
@@ -194,6 +196,14 @@ job_started_cb (DsGanPanel *self,
   self->total_steps = steps_per_epoch * n_epochs;
   ds_loss_chart_set_steps_per_epoch (self->chart, steps_per_epoch);
 
+  gtk_label_set_text (self->quality_label, ds_gan_job_get_score_note (self->job));
+  if (g_str_has_prefix (ds_gan_job_get_score_note (self->job), "Each epoch is scored"))
+    {
+      g_autofree char *name = g_strdup_printf ("called “%s”", self->class_name);
+
+      self->share_series = ds_loss_chart_add_series (self->chart, name, DS_CHART_AXIS_ACCURACY,
+                                                     DS_CHART_X_EPOCH);
+    }
   status = g_strdup_printf ("Training %s on %u images of “%s”…", config->preset, n_images,
                             self->class_name);
   gtk_label_set_text (self->status_label, status);
@@ -236,6 +246,29 @@ job_epoch_cb (DsGanPanel          *self,
   g_autofree char *status = NULL;
 
   self->n_epochs_done = epoch->epoch;
+  if (isfinite (epoch->fid) && epoch->real_spread < DS_GAN_SCORE_MIN_SPREAD)
+    {
+      g_autofree char *quality = NULL;
+
+      /* a classifier that has not learnt (all its last units dead) sees every image alike */
+      quality = g_strdup_printf ("%s, but its features do not vary over the real images of "
+                                 "“%s”: its scores say nothing. Train a classifier that "
+                                 "learns this project first.",
+                                 ds_gan_job_get_score_note (self->job), self->class_name);
+      gtk_label_set_text (self->quality_label, quality);
+    }
+  else if (isfinite (epoch->fid))
+    {
+      g_autofree char *quality = NULL;
+
+      quality = g_strdup_printf ("%s.\nEpoch %u: Fréchet distance %.2f; %.0f %% of the samples "
+                                 "called “%s”.", ds_gan_job_get_score_note (self->job),
+                                 epoch->epoch, epoch->fid, 100 * epoch->class_share,
+                                 self->class_name);
+      gtk_label_set_text (self->quality_label, quality);
+      if (self->share_series != 0 && isfinite (epoch->class_share))
+        ds_loss_chart_append (self->chart, self->share_series, epoch->epoch, epoch->class_share);
+    }
   status = g_strdup_printf ("Epoch %u of %u: D loss %.3f, G loss %.3f, D(x) %.2f, D(G(z)) %.2f",
                             epoch->epoch, epoch->n_epochs, epoch->d_loss, epoch->g_loss,
                             epoch->d_real, epoch->d_fake);
@@ -314,6 +347,8 @@ start_action (GtkWidget  *widget,
   show_troubles (self);
   self->last_step = self->total_steps = 0;
   self->n_epochs_done = 0;
+  self->share_series = 0;
+  gtk_label_set_text (self->quality_label, "");
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_label_set_text (self->status_label, "Reading the images…");
 
@@ -431,6 +466,12 @@ ds_gan_panel_get_status (DsGanPanel *self)
 }
 
 const char *
+ds_gan_panel_get_quality_text (DsGanPanel *self)
+{
+  return gtk_label_get_text (self->quality_label);
+}
+
+const char *
 ds_gan_panel_get_trouble_text (DsGanPanel *self)
 {
   return gtk_label_get_text (self->trouble_label);
@@ -491,6 +532,7 @@ ds_gan_panel_class_init (DsGanPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DsGanPanel, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, DsGanPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, DsGanPanel, trouble_label);
+  gtk_widget_class_bind_template_child (widget_class, DsGanPanel, quality_label);
   gtk_widget_class_bind_template_child (widget_class, DsGanPanel, chart);
   gtk_widget_class_bind_template_callback (widget_class, preset_changed_cb);
 

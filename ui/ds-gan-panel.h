@@ -1,7 +1,9 @@
 /* ds-gan-panel.h: training a GAN on one class of a project, on the Train page
  *
  * The settings (class, model, epochs, batch, seed) and Train, Pause and Stop; the D and G loss
- * curves, and the trouble the engine detects (collapse, divergence) listed by step. The samples
+ * curves, the trouble the engine detects (collapse, divergence) listed by step, and after every
+ * epoch the samples' score with the project's own classifier, when it has one (the Fréchet
+ * distance, and the share of samples it puts in the class, also drawn on the chart). The samples
  * of the run are shown on the Inspect page (ds-gan-samples.h), which follows the job this panel
  * hands out with "job-started".
  *
@@ -51,6 +53,8 @@ DsLossChart      *ds_gan_panel_get_chart     (DsGanPanel   *self);
 /* Returns: (transfer none): the status line and the trouble list as shown. */
 const char       *ds_gan_panel_get_status    (DsGanPanel   *self);
 const char       *ds_gan_panel_get_trouble_text (DsGanPanel *self);
+/* Returns: (transfer none): whether epochs are scored, and the last epoch's score. */
+const char       *ds_gan_panel_get_quality_text (DsGanPanel *self);
 
 /* Signals:
  *   job-started  (DsGanJob *)                   a run was created; it starts right after

@@ -4,6 +4,9 @@
  */
 #include "ds-error.h"
 #include "gan/ds-gan-project.h"
+#include "gan/ds-gan-score.h"
+#include "store/ds-project-runs.h"
+#include "train/ds-run-config.h"
 
 char *
 ds_gan_dup_rarest_class (DsProject  *project,
@@ -103,4 +106,53 @@ ds_gan_class_images_clear (DsGanClassImages *images)
   g_clear_pointer (&images->class_name, g_free);
   images->n = 0;
   images->class_index = -1;
+}
+
+static gboolean
+knows_class (const DsModel *model,
+             const char    *class_name)
+{
+  for (guint i = 0; model->class_names != NULL && model->class_names[i] != NULL; i++)
+    if (g_ascii_strcasecmp (model->class_names[i], class_name) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+DsModel *
+ds_gan_project_classifier (DsProject   *project,
+                           DsShape      image,
+                           const char  *class_name,
+                           gint64      *run_id,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) runs = ds_project_list_runs (project, error);
+
+  g_return_val_if_fail (class_name != NULL, NULL);
+
+  if (runs == NULL)
+    return NULL;
+  /* newest first */
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const DsRunInfo *info = g_ptr_array_index (runs, i);
+      g_autofree char *path = NULL;
+      g_autoptr(DsModel) model = NULL;
+
+      if ((info->status != DS_RUN_FINISHED && info->status != DS_RUN_STOPPED_EARLY)
+          || ds_run_config_is_autoencoder (&info->config) || info->checkpoint_best == NULL)
+        continue;
+      path = g_build_filename (ds_project_get_folder (project), info->checkpoint_best, NULL);
+      model = ds_model_load (path, NULL, error);
+      if (model == NULL)
+        return NULL;
+      if (model->input.c != image.c || model->input.h != image.h || model->input.w != image.w
+          || !knows_class (model, class_name) || ds_classifier_feature_size (model) == 0)
+        continue;
+      if (run_id != NULL)
+        *run_id = info->id;
+      return g_steal_pointer (&model);
+    }
+
+  return NULL;
 }

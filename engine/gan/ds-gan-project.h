@@ -11,6 +11,7 @@
 
 #include <glib.h>
 
+#include "nn/ds-model.h"
 #include "store/ds-project.h"
 #include "train/ds-train.h"
 
@@ -36,6 +37,17 @@ gboolean   ds_gan_class_images_load  (DsGanClassImages *images,
                                       const char       *class_name,
                                       GError          **error);
 void       ds_gan_class_images_clear (DsGanClassImages *images);
+
+/* The project's own classifier, to score a GAN of class @class_name with (ds-gan-score.h): the
+ * best weights of its newest finished classifier run that takes images of @image's shape, knows
+ * the class, and ends in a dense layer.
+ * Returns: (transfer full) (nullable): the model, its run in @run_id; NULL without an error
+ * when the project has none, NULL with @error when one could not be read. */
+DsModel   *ds_gan_project_classifier (DsProject      *project,
+                                      DsShape         image,
+                                      const char     *class_name,
+                                      gint64         *run_id,
+                                      GError        **error);
 
 static inline DsSubset
 ds_gan_class_images_subset (const DsGanClassImages *images)

@@ -449,6 +449,10 @@ ds_gan_score_on (DsWorkers        *g_workers,
   ds_gaussian_finish (fake);
 
   score->fid = ds_frechet_distance (real, fake);
+  score->real_spread = 0.0;
+  for (guint i = 0; i < d; i++)
+    score->real_spread += real->cov[(gsize) i * d + i];
+  score->real_spread /= MAX (d, 1);
   score->n = n;
   score->n_classes = k;
   score->class_fraction = g_new (double, k);

@@ -76,6 +76,9 @@ DsGaussian *ds_gaussian_of_images (DsModel        *classifier,
 struct _DsGanScore
 {
   double  fid;             /* Fréchet distance to the real images' features */
+  double  real_spread;     /* the mean variance of the real images' features: near 0, the
+                            * classifier sees no difference between them (dead units, a model
+                            * that has not learnt) and the distance says nothing */
   guint   n;               /* generated images scored */
   guint   n_classes;       /* the classifier's outputs */
   double *class_fraction;  /* (n_classes) share of the generated images put in each class */
@@ -92,6 +95,9 @@ DsGanScore *ds_gan_score        (DsGan            *gan,
                                  guint64           seed,
                                  GError          **error);
 void        ds_gan_score_free   (DsGanScore       *score);
+/* Below this real_spread a score is not worth showing. */
+#define DS_GAN_SCORE_MIN_SPREAD 1e-6
+
 /* The class with the largest share of generated images. */
 guint       ds_gan_score_top_class (const DsGanScore *score);
 

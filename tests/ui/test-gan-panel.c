@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -151,6 +152,9 @@ test_job_order (void)
   ds_gan_job_start (job);
   g_assert_true (iterate_until (&w.started, 60));
   g_assert_cmpstr (ds_gan_job_get_class_name (job), ==, "crack");
+  /* the demo has no classifier run yet */
+  g_assert_true (g_str_has_prefix (ds_gan_job_get_score_note (job),
+                                   "Epochs are not scored: no finished classifier run"));
   g_test_message ("%u images of crack, %" G_GUINT64_FORMAT " steps an epoch", w.n_images,
                   w.steps_per_epoch);
   g_assert_cmpuint (w.n_images, >=, 2);
@@ -303,8 +307,8 @@ set_page (DsWindow   *window,
 /* In the window: dcgan picked on the Train page shows the GAN panel with D and G curves; the
  * samples of every epoch reach the Inspect page, where eight go into the project as synthetic
  * images of the class, which a classifier run with include_synthetic trains on and nothing
- * else, and "Remove Synthetic Images" takes away, rows and files. The project opened again shows
- * the saved generator's samples. */
+ * else, and "Remove Synthetic Images" takes away, rows and files. A classifier run of the
+ * project scores every epoch. The project opened again shows the saved generator's samples. */
 static void
 test_window_run (void)
 {
@@ -328,10 +332,23 @@ test_window_run (void)
   DsInterpolationStrip *strip = ds_gan_samples_get_strip (samples);
   DsLossChart *chart = ds_gan_panel_get_chart (panel);
   DsProject *project;
+  g_autofree char *scored_with = NULL;
+  gint64 classifier_run;
   gboolean done = FALSE, shot = FALSE, label_reloaded = FALSE;
   guint strips = 0, n_runs_images, images_changed = 0, n_removed = 0, n_train_synthetic = 0;
   guint64 steps_per_epoch;
   gint64 crack;
+
+  /* a finished classifier run: the project's own classifier, which scores the GAN's epochs */
+  ds_run_config_init (&run_config, ds_preset_lookup ("seed-cnn"));
+  run_config.epochs = 1;
+  run = ds_run_new (folder, &run_config, "test", &error);
+  g_assert_no_error (error);
+  classifier_run = ds_run_get_id (run);
+  g_assert_true (ds_run_train (run, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&run, ds_run_free);
+  ds_run_config_clear (&run_config);
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   gtk_window_present (GTK_WINDOW (window));
@@ -380,11 +397,25 @@ test_window_run (void)
   /* two curves of every step on the Train page, one gallery an epoch on the Inspect page */
   steps_per_epoch = ds_loss_chart_get_steps_per_epoch (chart);
   g_assert_cmpuint (steps_per_epoch, >, 0);
-  g_assert_cmpuint (ds_loss_chart_get_n_series (chart), ==, 5);
+  g_assert_cmpuint (ds_loss_chart_get_n_series (chart), ==, 6);
   g_assert_cmpstr (ds_loss_chart_get_series_name (chart, 3), ==, "D loss");
   g_assert_cmpstr (ds_loss_chart_get_series_name (chart, 4), ==, "G loss");
   g_assert_cmpuint (ds_loss_chart_get_n_points (chart, 3), ==, 3 * steps_per_epoch);
   g_assert_cmpuint (ds_loss_chart_get_n_points (chart, 4), ==, 3 * steps_per_epoch);
+
+  /* every epoch scored with the project's classifier: the share of samples it calls "crack"
+   * on the chart, the last epoch's Fréchet distance in the panel */
+  scored_with = g_strdup_printf ("Each epoch is scored with the classifier of run #%"
+                                 G_GINT64_FORMAT " (validation accuracy ", classifier_run);
+  {
+    g_autofree char *quality = g_strdup (ds_gan_panel_get_quality_text (panel));
+
+    g_test_message ("quality: %s", g_strdelimit (quality, "\n", ' '));
+  }
+  g_assert_true (g_str_has_prefix (ds_gan_panel_get_quality_text (panel), scored_with));
+  g_assert_nonnull (strstr (ds_gan_panel_get_quality_text (panel), "Epoch 3: Fréchet distance "));
+  g_assert_cmpstr (ds_loss_chart_get_series_name (chart, 5), ==, "called “crack”");
+  g_assert_cmpuint (ds_loss_chart_get_n_points (chart, 5), ==, 3);
   g_assert_cmpuint (ds_sample_gallery_get_n_sets (gallery), ==, 3);
   g_assert_cmpstr (ds_sample_gallery_get_title (gallery), ==, "Epoch 3 of 3");
 
