@@ -59,9 +59,24 @@ print_score (const GanDisplay *display,
   g_string_append_printf (line, "score %u/%u  fid %.4f  top class %s (%.4f)", p->base.epoch,
                           p->base.n_epochs, s->fid, names != NULL ? names[top] : "?",
                           s->class_fraction[top]);
-  if (display->gan->class_index >= 0 && (guint) display->gan->class_index < s->n_classes)
-    g_string_append_printf (line, "  in class %d: %.4f", display->gan->class_index,
-                            s->class_fraction[display->gan->class_index]);
+  if (display->gan->class_index >= 0)
+    {
+      /* the classifier's own index of the GAN's class: by name when both have names (a
+       * folder's classes need not come in the classifier's order) */
+      gint k = display->gan->class_index;
+
+      if (names != NULL && display->gan->class_name != NULL)
+        {
+          k = -1;
+          for (guint i = 0; names[i] != NULL; i++)
+            if (g_ascii_strcasecmp (names[i], display->gan->class_name) == 0)
+              k = (gint) i;
+        }
+      if (k >= 0 && (guint) k < s->n_classes)
+        g_string_append_printf (line, "  in class %s: %.4f",
+                                names != NULL ? names[k] : display->gan->class_name,
+                                s->class_fraction[k]);
+    }
   g_string_append (line, "  classes");
   for (guint i = 0; i < s->n_classes; i++)
     g_string_append_printf (line, " %.4f", s->class_fraction[i]);

@@ -223,7 +223,7 @@ test_class_and_score (void)
   g_assert_nonnull (strstr (out, "8 images of 1×28×28 (class vbar)"));
   g_assert_cmpuint (count_lines_starting (out, "score 1/2  fid "), ==, 1);
   g_assert_cmpuint (count_lines_starting (out, "score 2/2  fid "), ==, 1);
-  g_assert_nonnull (strstr (out, "in class 1: "));
+  g_assert_nonnull (strstr (out, "in class vbar: 1.0000"));
 
   /* the checkpoint carries the last score */
   {
