@@ -166,7 +166,18 @@ progress_cb (const DsGanProgress *p,
       if (!ds_gan_save (self->gan, self->checkpoint, &save_error))
         g_prefix_error (&save_error, "epoch %u: ", p->base.epoch);
       if (p->samples != NULL)
-        samples = ds_sample_set_new_from_tensor (p->base.epoch, p->samples);
+        {
+          g_autofree char *name = g_strdup_printf ("epoch-%03u.png", p->base.epoch);
+          g_autofree char *path = g_build_filename (self->folder, name, NULL);
+          g_autofree guint8 *grid = NULL;
+          guint gh, gw;
+
+          samples = ds_sample_set_new_from_tensor (p->base.epoch, p->samples);
+          grid = ds_image_grid (p->samples, DS_GAN_JOB_GRID_COLUMNS, DS_GAN_JOB_GRID_GAP, &gh, &gw);
+          if (save_error == NULL
+              && !ds_png_save (path, grid, p->samples->shape.c, gh, gw, &save_error))
+            g_prefix_error (&save_error, "epoch %u: ", p->base.epoch);
+        }
     }
 
   g_mutex_lock (&self->jt.lock);

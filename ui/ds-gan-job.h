@@ -4,9 +4,9 @@
  * those outside the test split (so that no test image leaks into what later trains a
  * classifier), at the size the project's images are read at for training: the samples fit the
  * project as they are. After every epoch it writes the checkpoint of both networks to
- * <project>/gans/<n>/gan.dsm (and gan.disc.dsm), atomically, and hands out the samples of the
- * fixed latents, which the job keeps for every epoch so that a gallery can step back through
- * them.
+ * <project>/gans/<n>/gan.dsm (and gan.disc.dsm) and the fixed latents' samples as a grid,
+ * epoch-NNN.png, atomically, and hands the samples out; the job keeps them for every epoch so
+ * that a gallery can step back through them.
  *
  * As with DsTrainJob (ds-job-thread.h), the thread only stores what happened under a mutex, and
  * a dispatch four times a second hands it to the signals below, in order. Pause holds the run
@@ -26,6 +26,11 @@ G_BEGIN_DECLS
 
 #define DS_GAN_JOB_FOLDER     "gans"
 #define DS_GAN_JOB_CHECKPOINT "gan.dsm"
+/* The fixed samples of epoch N are also kept as <folder>/epoch-NNN.png: a grid of this many
+ * columns with this gap (ds_image_grid()), which ds_image_grid_split() reads back. */
+#define DS_GAN_JOB_GRID_COLUMNS 12
+#define DS_GAN_JOB_GRID_GAP     2
+
 /* Samples scored after every epoch (and real images, at most as many as there are). */
 #define DS_GAN_JOB_SCORE_SAMPLES 256
 

@@ -223,9 +223,41 @@ find_newest_generator (DsProject *project)
   return best;
 }
 
-/* Makes the fixed latents' samples of the generator at @path again: a project opened after its
- * run shows the last epoch. A generator of a dozen layers makes 36 small images in a few
- * milliseconds, so this runs on the main thread. */
+/* The galleries a run kept, <folder>/epoch-NNN.png, epoch 1 to @epochs; stops at the first
+ * missing or unreadable one. Returns: how many were added. */
+static guint
+load_galleries (DsGanSamples *self,
+                const char   *folder,
+                DsShape       image,
+                guint         n,
+                guint         epochs)
+{
+  g_autoptr(DsTensor) images = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
+  guint e;
+
+  for (e = 1; e <= epochs; e++)
+    {
+      g_autofree char *name = g_strdup_printf ("epoch-%03u.png", e);
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      g_autofree guint8 *grid = NULL;
+      g_autoptr(DsSampleSet) set = NULL;
+      guint gh, gw;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)
+          || (grid = ds_png_load (path, image.c, 0, 0, &gh, &gw, NULL)) == NULL
+          || !ds_image_grid_split (grid, gh, gw, n, DS_GAN_JOB_GRID_COLUMNS,
+                                   DS_GAN_JOB_GRID_GAP, image, images))
+        break;
+      set = ds_sample_set_new_from_tensor (e, images);
+      ds_sample_gallery_add (self->gallery, set);
+    }
+
+  return e - 1;
+}
+
+/* A run of an earlier session: the galleries it kept of every epoch, or else the fixed latents'
+ * samples of its generator made again (a generator of a dozen layers makes 36 small images in
+ * a few milliseconds, on the main thread). */
 static gboolean
 load_saved (DsGanSamples  *self,
             const char    *path,
@@ -233,10 +265,9 @@ load_saved (DsGanSamples  *self,
 {
   g_auto(DsGanJobConfig) defaults = { 0 };
   g_autoptr(DsGan) gan = NULL;
-  g_autoptr(DsContext) ctx = NULL;
-  g_autoptr(DsTensor) images = NULL;
-  g_autoptr(DsSampleSet) set = NULL;
+  g_autofree char *folder = g_path_get_dirname (path);
   g_autofree char *status = NULL;
+  guint n_galleries;
 
   gan = ds_gan_load (path, FALSE, error);
   if (gan == NULL)
@@ -244,24 +275,31 @@ load_saved (DsGanSamples  *self,
   /* the window's runs all use the default fixed latents */
   ds_gan_job_config_init (&defaults);
   set_latents (self, gan->latent, defaults.n_fixed, defaults.fixed_seed);
-  ctx = ds_context_new (0, 1);
-  images = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
-  {
-    g_autoptr(DsTensor) z = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
+  n_galleries = load_galleries (self, folder, gan->image, defaults.n_fixed, gan->epochs_done);
+  if (n_galleries == 0)
+    {
+      g_autoptr(DsContext) ctx = ds_context_new (0, 1);
+      g_autoptr(DsTensor) z = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
+      g_autoptr(DsTensor) images = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
+      g_autoptr(DsSampleSet) set = NULL;
 
-    ds_gan_latents (gan->latent, defaults.n_fixed, defaults.fixed_seed, z);
-    if (!ds_gan_generate (gan, ctx, z, images, error))
-      return FALSE;
-  }
-  set = ds_sample_set_new_from_tensor (gan->epochs_done, images);
+      ds_gan_latents (gan->latent, defaults.n_fixed, defaults.fixed_seed, z);
+      if (!ds_gan_generate (gan, ctx, z, images, error))
+        return FALSE;
+      set = ds_sample_set_new_from_tensor (gan->epochs_done, images);
+      ds_sample_gallery_add (self->gallery, set);
+    }
   self->class_name = g_strdup (gan->class_name);
-  ds_sample_gallery_add (self->gallery, set);
   ds_interpolation_strip_set_generator (self->strip, path);
   update_strip_ends (self);
-  status = g_strdup_printf ("The saved generator of “%s” after epoch %u (%s). Earlier epochs "
-                            "are shown only while their run is open.",
-                            gan->class_name != NULL ? gan->class_name : "every class",
-                            gan->epochs_done, path);
+  if (n_galleries > 0)
+    status = g_strdup_printf ("The saved run of “%s” (%s): the samples of its %u epochs.",
+                              gan->class_name != NULL ? gan->class_name : "every class",
+                              folder, n_galleries);
+  else
+    status = g_strdup_printf ("The saved generator of “%s” after epoch %u (%s).",
+                              gan->class_name != NULL ? gan->class_name : "every class",
+                              gan->epochs_done, path);
   gtk_label_set_text (self->status_label, status);
 
   return TRUE;

@@ -6,8 +6,9 @@
  * "Remove Synthetic Images" takes them all out again in one step.
  *
  * The samples come from the run the Train page's GAN panel started (ds_gan_samples_set_job():
- * every epoch as it ends), or, for a project opened later, from the newest generator saved in
- * <project>/gans/: its last epoch, made again from the same latents.
+ * every epoch as it ends), or, for a project opened later, from the newest run saved in
+ * <project>/gans/: the galleries it kept of every epoch (or its generator's last epoch, made
+ * again from the same latents, when it kept none).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

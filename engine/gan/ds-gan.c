@@ -300,6 +300,37 @@ ds_image_grid (const DsTensor *images,
   return grid;
 }
 
+gboolean
+ds_image_grid_split (const guint8 *grid,
+                     guint         grid_h,
+                     guint         grid_w,
+                     guint         n,
+                     guint         columns,
+                     guint         gap,
+                     DsShape       image,
+                     DsTensor     *images)
+{
+  guint c = image.c, h = image.h, w = image.w;
+  guint cols = MAX (1, MIN (columns, n));
+  guint rows = MAX (1, (n + cols - 1) / cols);
+
+  if (n == 0 || grid_h != rows * (h + gap) + gap || grid_w != cols * (w + gap) + gap)
+    return FALSE;
+  ds_tensor_reshape (images, DS_SHAPE (n, c, h, w));
+  for (guint i = 0; i < n; i++)
+    {
+      guint y0 = gap + (i / cols) * (h + gap), x0 = gap + (i % cols) * (w + gap);
+
+      for (guint k = 0; k < c; k++)
+        for (guint y = 0; y < h; y++)
+          for (guint x = 0; x < w; x++)
+            images->data[(((gsize) i * c + k) * h + y) * w + x] =
+              grid[((gsize) k * grid_h + y0 + y) * grid_w + x0 + x] / 255.0f;
+    }
+
+  return TRUE;
+}
+
 char *
 ds_gan_discriminator_path (const char *path)
 {

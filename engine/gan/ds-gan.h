@@ -91,6 +91,18 @@ guint8    *ds_image_grid           (const DsTensor *images,
                                     guint          *out_h,
                                     guint          *out_w);
 
+/* The inverse of ds_image_grid(): reads the @n images of (C, @h, @w) back from a grid of them
+ * (@columns, @gap) as bytes (C, @grid_h, @grid_w), into @images, reshaped to (n, C, h, w) with
+ * values in [0, 1]. Returns: FALSE when the grid's size is not that of such a layout. */
+gboolean   ds_image_grid_split     (const guint8   *grid,
+                                    guint           grid_h,
+                                    guint           grid_w,
+                                    guint           n,
+                                    guint           columns,
+                                    guint           gap,
+                                    DsShape         image,
+                                    DsTensor       *images);
+
 /* "dir/gan.dsm" → "dir/gan.disc.dsm"; a path without ".dsm" gets ".disc.dsm" appended.
  * Returns: (transfer full): the discriminator's path. */
 char      *ds_gan_discriminator_path (const char   *path);

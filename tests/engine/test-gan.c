@@ -433,6 +433,19 @@ test_grid (void)
   g_assert_cmpuint (grid[4 * w + 1], ==, 153);          /* image 2, below */
   g_assert_cmpuint (grid[7 * w + 3], ==, 255);          /* image 4 */
   g_assert_cmpuint (grid[7 * w + 5], ==, 0);            /* no image 5 */
+
+  /* and back: the same images, exactly (their values are multiples of 1/255 here) */
+  {
+    g_autoptr(DsTensor) back = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
+
+    g_assert_true (ds_image_grid_split (grid, h, w, 5, 2, 1, DS_SHAPE (1, 1, 2, 3), back));
+    g_assert_true (ds_shape_equal (&back->shape, &images->shape));
+    for (gsize i = 0; i < ds_tensor_size (images); i++)
+      g_assert_cmpfloat (back->data[i], ==, images->data[i]);
+    /* a grid of another layout is refused */
+    g_assert_false (ds_image_grid_split (grid, h, w, 5, 3, 1, DS_SHAPE (1, 1, 2, 3), back));
+    g_assert_false (ds_image_grid_split (grid, h, w, 5, 2, 1, DS_SHAPE (1, 1, 3, 3), back));
+  }
 }
 
 /* Both files round-trip, with their optimiser moments, and must belong together. */

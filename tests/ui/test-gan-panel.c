@@ -308,7 +308,7 @@ set_page (DsWindow   *window,
  * samples of every epoch reach the Inspect page, where eight go into the project as synthetic
  * images of the class, which a classifier run with include_synthetic trains on and nothing
  * else, and "Remove Synthetic Images" takes away, rows and files. A classifier run of the
- * project scores every epoch. The project opened again shows the saved generator's samples. */
+ * project scores every epoch. The project opened again shows the saved run's galleries. */
 static void
 test_window_run (void)
 {
@@ -333,6 +333,7 @@ test_window_run (void)
   DsLossChart *chart = ds_gan_panel_get_chart (panel);
   DsProject *project;
   g_autofree char *scored_with = NULL;
+  g_autoptr(DsSampleSet) first = NULL;
   gint64 classifier_run;
   gboolean done = FALSE, shot = FALSE, label_reloaded = FALSE;
   guint strips = 0, n_runs_images, images_changed = 0, n_removed = 0, n_train_synthetic = 0;
@@ -508,7 +509,28 @@ test_window_run (void)
   g_assert_no_error (error);
   g_assert_cmpuint (n_removed, ==, 0);
 
-  /* opened again, the project shows its saved generator's last epoch */
+  /* opened again, the project shows the saved run's galleries of every epoch, the same
+   * pixels as while it trained */
+  ds_sample_gallery_set_position (gallery, 1);
+  first = ds_sample_set_ref (ds_sample_gallery_get_shown (gallery));
+  ds_window_open_project (window, file);
+  iterate_for (1.0);
+  g_assert_cmpuint (ds_sample_gallery_get_n_sets (gallery), ==, 3);
+  g_assert_cmpuint (ds_sample_gallery_get_shown (gallery)->epoch, ==, 3);
+  g_assert_true (g_str_has_prefix (ds_gan_samples_get_status (samples),
+                                   "The saved run of “crack” ("));
+  ds_sample_gallery_set_position (gallery, 1);
+  g_assert_cmpuint (ds_sample_gallery_get_shown (gallery)->epoch, ==, 1);
+  g_assert_true (g_bytes_equal (ds_sample_gallery_get_shown (gallery)->pixels, first->pixels));
+
+  /* a run that kept no galleries (an earlier version's): its generator's last epoch again */
+  for (guint e = 1; e <= 3; e++)
+    {
+      g_autofree char *name = g_strdup_printf ("epoch-%03u.png", e);
+      g_autofree char *path = g_build_filename (folder, DS_GAN_JOB_FOLDER, "1", name, NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
   ds_window_open_project (window, file);
   iterate_for (1.0);
   g_assert_cmpuint (ds_sample_gallery_get_n_sets (gallery), ==, 1);
