@@ -11,7 +11,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ds-engine.h"
+#include "bench-layer-times.h"
+
+/* A small random gradient at the output: the timings do not depend on its values. */
+static void
+random_grad (const DsTensor *out,
+             DsTensor       *dout,
+             DsRng          *rng,
+             gpointer        user_data)
+{
+  ds_tensor_reshape (dout, out->shape);
+  for (gsize i = 0; i < ds_tensor_size (dout); i++)
+    dout->data[i] = 1e-3f * ds_rng_normal (rng);
+}
 
 static double
 time_network (const char *name,
@@ -19,47 +31,15 @@ time_network (const char *name,
               DsTensor   *x,
               guint       steps,
               guint       passes,
+              gboolean    input_grad,
               DsRng      *rng)
 {
   guint n = ds_model_n_layers (model);
   g_autofree double *fwd = g_new0 (double, n);
   g_autofree double *bwd = g_new0 (double, n);
-  g_autoptr(DsTensor) dout = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
-  g_autoptr(DsTensor) dinput = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
   double total = 0.0;
 
-  for (guint s = 0; s < steps + 3; s++)
-    {
-      const DsTensor *inp = x;
-      const DsTensor *d;
-
-      for (guint i = 0; i < n; i++)
-        {
-          DsLayer *layer = ds_model_get_layer (model, i);
-          gint64 t0 = g_get_monotonic_time ();
-
-          layer->klass->forward (layer, inp, &model->acts[i], TRUE, rng);
-          if (s >= 3)
-            fwd[i] += (g_get_monotonic_time () - t0) / 1e3;
-          inp = &model->acts[i];
-        }
-      ds_tensor_reshape (dout, inp->shape);
-      for (gsize i = 0; i < ds_tensor_size (dout); i++)
-        dout->data[i] = 1e-3f * ds_rng_normal (rng);
-      d = dout;
-      for (guint i = n; i-- > 0;)
-        {
-          DsLayer *layer = ds_model_get_layer (model, i);
-          const DsTensor *li = i > 0 ? &model->acts[i - 1] : x;
-          DsTensor *dinp = i > 0 ? &model->dact[i % 2] : dinput;
-          gint64 t0 = g_get_monotonic_time ();
-
-          layer->klass->backward (layer, li, &model->acts[i], d, dinp);
-          if (s >= 3)
-            bwd[i] += (g_get_monotonic_time () - t0) / 1e3;
-          d = dinp;
-        }
-    }
+  bench_time_layers (model, x, 3, steps, input_grad, random_grad, NULL, rng, fwd, bwd);
 
   printf ("%s, %u pass%s a step\n", name, passes, passes == 1 ? "" : "es");
   for (guint i = 0; i < n; i++)
@@ -104,8 +84,9 @@ main (int    argc,
     x->data[i] = 2.0f * ds_rng_uniform (rng) - 1.0f;
 
   printf ("%s, batch %u, %u steps, one thread\n", preset, batch, steps);
-  total = time_network ("generator", gan->generator, z, steps, 1, rng);
-  total += time_network ("discriminator", gan->discriminator, x, steps, 3, rng);
+  /* the generator's step needs the discriminator's input gradient, nobody the generator's */
+  total = time_network ("generator", gan->generator, z, steps, 1, FALSE, rng);
+  total += time_network ("discriminator", gan->discriminator, x, steps, 3, TRUE, rng);
   printf ("one worker's step: %.3f ms (forward and backward only)\n", total);
 
   return 0;

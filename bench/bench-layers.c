@@ -9,7 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ds-engine.h"
+#include "bench-layer-times.h"
+
+/* Softmax cross-entropy of the logits against random labels. */
+static void
+cross_entropy_grad (const DsTensor *out,
+                    DsTensor       *dout,
+                    DsRng          *rng,
+                    gpointer        user_data)
+{
+  ds_loss_softmax_cross_entropy (out, user_data, dout, NULL);
+}
 
 int
 main (int    argc,
@@ -23,7 +33,6 @@ main (int    argc,
   g_autoptr(DsContext) ctx = ds_context_new (1, threads);
   g_autoptr(DsModel) model = ds_preset_new_model (preset, DS_SHAPE (1, 1, 28, 28), 10, &error);
   g_autoptr(DsTensor) x = NULL;
-  g_autoptr(DsTensor) dlogits = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
   g_autofree double *fwd = NULL;
   g_autofree double *bwd = NULL;
   g_autofree gint32 *labels = g_new (gint32, batch);
@@ -46,37 +55,7 @@ main (int    argc,
   for (guint i = 0; i < batch; i++)
     labels[i] = (gint32) ds_rng_below (rng, 10);
 
-  /* the model's own forward/backward, unrolled here to time each layer */
-  for (guint s = 0; s < steps + 5; s++)
-    {
-      const DsTensor *inp = x;
-      const DsTensor *d;
-
-      for (guint i = 0; i < n; i++)
-        {
-          DsLayer *layer = ds_model_get_layer (model, i);
-          gint64 t0 = g_get_monotonic_time ();
-
-          layer->klass->forward (layer, inp, &model->acts[i], TRUE, rng);
-          if (s >= 5)
-            fwd[i] += (g_get_monotonic_time () - t0) / 1e3;
-          inp = &model->acts[i];
-        }
-      ds_loss_softmax_cross_entropy (inp, labels, dlogits, NULL);
-      ds_model_zero_grad (model);
-      d = dlogits;
-      for (guint i = n; i-- > 0;)
-        {
-          DsLayer *layer = ds_model_get_layer (model, i);
-          DsTensor *dinp = i > 0 ? &model->dact[i % 2] : NULL;
-          gint64 t0 = g_get_monotonic_time ();
-
-          layer->klass->backward (layer, i > 0 ? &model->acts[i - 1] : x, &model->acts[i], d, dinp);
-          if (s >= 5)
-            bwd[i] += (g_get_monotonic_time () - t0) / 1e3;
-          d = dinp;
-        }
-    }
+  bench_time_layers (model, x, 5, steps, FALSE, cross_entropy_grad, labels, rng, fwd, bwd);
 
   printf ("%s, batch %u, %u threads: ms per step\n%-4s %-18s %9s %9s\n",
           preset, batch, threads, "#", "layer", "forward", "backward");
