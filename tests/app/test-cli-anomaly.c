@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cli-test-utils.h"
 #include "ds-engine.h"
 #include "data/ds-demo.h"
 #include "store/ds-store-files.h"
@@ -215,19 +216,6 @@ test_missing_data (void)
   g_assert_nonnull (strstr (err, "fine"));
   g_assert_nonnull (strstr (err, "scratch"));
   g_assert_false (g_file_test (m, G_FILE_TEST_EXISTS));
-}
-
-static guint
-count_lines_starting (const char *text,
-                      const char *prefix)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = 0;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    n += g_str_has_prefix (lines[i], prefix);
-
-  return n;
 }
 
 static void

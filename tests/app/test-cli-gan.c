@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cli-test-utils.h"
 #include "ds-engine.h"
 #include "store/ds-store-files.h"
 
@@ -103,19 +104,6 @@ shared_setup (void)
           g_assert_true (ds_png_save (path, pixels, 1, SIDE, SIDE, &error));
         }
     }
-}
-
-static guint
-count_lines_starting (const char *text,
-                      const char *prefix)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = 0;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    n += g_str_has_prefix (lines[i], prefix);
-
-  return n;
 }
 
 static void

@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cli-test-utils.h"
 #include "ds-engine.h"
 #include "store/ds-store-files.h"
 
@@ -172,19 +173,6 @@ run_cli (char       **out,
   va_end (args);
 
   return run_cliv ((const char * const *) array->pdata, out, err);
-}
-
-static guint
-count_lines_starting (const char *text,
-                      const char *prefix)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = 0;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    n += g_str_has_prefix (lines[i], prefix);
-
-  return n;
 }
 
 static void

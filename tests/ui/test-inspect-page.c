@@ -499,12 +499,7 @@ main (int    argc,
 
   tmp_dir = g_dir_make_tmp ("ds-test-inspect-XXXXXX", &error);
   g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  app = ds_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = ui_test_init_app (&argc, &argv, tmp_dir);
 
   g_test_add_func ("/ui/inspect-page/autoencoder-run", test_inspect);
   g_test_add_func ("/ui/review-page/keys", test_review);

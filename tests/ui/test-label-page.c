@@ -163,12 +163,7 @@ main (int    argc,
   /* a fresh user: the demo project is generated under a data folder of the test's own */
   data_home = g_dir_make_tmp ("ds-test-ui-XXXXXX", &error);
   g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  app = ds_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = ui_test_init_app (&argc, &argv, data_home);
 
   g_test_add_func ("/ui/label-page/press-1", test_press_1);
   g_test_add_func ("/ui/window/damaged-project", test_corrupt_project);

@@ -6,6 +6,23 @@
 
 #include "ui-test-utils.h"
 
+DsApplication *
+ui_test_init_app (int         *argc,
+                  char      ***argv,
+                  const char  *data_home)
+{
+  g_autoptr(GError) error = NULL;
+  DsApplication *app;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gtk_test_init (argc, argv, NULL);
+  app = ds_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  return app;
+}
+
 gboolean
 iterate_until (gboolean *done,
                double    seconds)

@@ -7,8 +7,16 @@
 
 #include <gtk/gtk.h>
 
+#include "ds-application.h"
+
 G_BEGIN_DECLS
 
+/* gtk_test_init() with the user's data (recent projects, settings) in @data_home, and the
+ * application registered on the session bus as the window needs it.
+ * Returns: (transfer full): the application. */
+DsApplication *ui_test_init_app (int         *argc,
+                                 char      ***argv,
+                                 const char  *data_home);
 /* Runs the main loop until *@done or @seconds have passed. Returns: *@done. */
 gboolean   iterate_until   (gboolean   *done,
                             double      seconds);
