@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 
+from benchcommon import cpu_model
+
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 TORCH_SCRIPT = os.path.join(BENCH_DIR, "torch_anomaly_cae.py")
 TORCH_PYTHON = "/usr/bin/python3"   # Debian's interpreter, the one with torch
@@ -108,17 +110,6 @@ def load_average():
             return float(f.read().split()[0])
     except (OSError, ValueError, IndexError):
         return None
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 def mean(values):

@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 
+from benchcommon import cpu_model
+
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 TORCH_SCRIPT = os.path.join(BENCH_DIR, "torch_dcgan.py")
 TORCH_PYTHON = "/usr/bin/python3"   # Debian's interpreter, the one with torch
@@ -114,17 +116,6 @@ def run_torch(data, epochs, threads):
 
 def mean(xs):
     return sum(xs) / len(xs) if xs else None
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 def merge(rounds):

@@ -23,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 
+from benchcommon import cpu_model
+
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 TORCH_SCRIPT = os.path.join(BENCH_DIR, "torch_seed_cnn.py")
 TORCH_PYTHON = "/usr/bin/python3"   # Debian's interpreter, the one with torch
@@ -199,17 +201,6 @@ def run_torch(data, epochs, threads):
 
 
 # ---------------------------------------------------------------- report
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
-
 
 def noted_env():
     return {k: os.environ[k] for k in NOTED_ENV if k in os.environ}
