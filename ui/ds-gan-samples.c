@@ -24,6 +24,7 @@ struct _DsGanSamples
 
   DsProject            *project;      /* the window's */
   DsGanJob             *job;          /* the run followed, or NULL */
+  GCancellable         *load_cancellable; /* reading a saved run */
   char                 *class_name;   /* what the gallery's GAN learnt */
   float                *latents;      /* (n_latents, latent): the gallery's */
   guint                 latent;
@@ -32,6 +33,7 @@ struct _DsGanSamples
 
 enum {
   IMAGES_CHANGED,
+  LOADED,
   N_SIGNALS
 };
 
@@ -127,6 +129,8 @@ selection_changed_cb (DsGanSamples *self)
 static void
 clear (DsGanSamples *self)
 {
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
@@ -223,24 +227,44 @@ find_newest_generator (DsProject *project)
   return best;
 }
 
-/* The galleries a run kept, <folder>/epoch-NNN.png, epoch 1 to @epochs; stops at the first
- * missing or unreadable one. Returns: how many were added. */
-static guint
-load_galleries (DsGanSamples *self,
-                const char   *folder,
-                DsShape       image,
-                guint         n,
-                guint         epochs)
+/* What a saved run is read into, off the main thread. */
+typedef struct
+{
+  char      *path;        /* the generator */
+  char      *class_name;
+  guint      latent;
+  guint      epochs_done;
+  GPtrArray *sets;        /* DsSampleSet, epoch 1 on; or the last epoch's, made again */
+  gboolean   kept;        /* the sets are the galleries the run kept */
+} SavedRun;
+
+static void
+saved_run_free (SavedRun *run)
+{
+  g_free (run->path);
+  g_free (run->class_name);
+  g_clear_pointer (&run->sets, g_ptr_array_unref);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SavedRun, saved_run_free)
+
+/* The galleries a run kept, <folder>/epoch-NNN.png, epoch 1 to @epochs, into @sets; stops at
+ * the first missing or unreadable one. */
+static void
+load_galleries (const char *folder,
+                DsShape     image,
+                guint       n,
+                guint       epochs,
+                GPtrArray  *sets)
 {
   g_autoptr(DsTensor) images = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
-  guint e;
 
-  for (e = 1; e <= epochs; e++)
+  for (guint e = 1; e <= epochs; e++)
     {
       g_autofree char *name = g_strdup_printf ("epoch-%03u.png", e);
       g_autofree char *path = g_build_filename (folder, name, NULL);
       g_autofree guint8 *grid = NULL;
-      g_autoptr(DsSampleSet) set = NULL;
       guint gh, gw;
 
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)
@@ -248,61 +272,96 @@ load_galleries (DsGanSamples *self,
           || !ds_image_grid_split (grid, gh, gw, n, DS_GAN_JOB_GRID_COLUMNS,
                                    DS_GAN_JOB_GRID_GAP, image, images))
         break;
-      set = ds_sample_set_new_from_tensor (e, images);
-      ds_sample_gallery_add (self->gallery, set);
+      g_ptr_array_add (sets, ds_sample_set_new_from_tensor (e, images));
     }
-
-  return e - 1;
 }
 
 /* A run of an earlier session: the galleries it kept of every epoch, or else the fixed latents'
- * samples of its generator made again (a generator of a dozen layers makes 36 small images in
- * a few milliseconds, on the main thread). */
-static gboolean
-load_saved (DsGanSamples  *self,
-            const char    *path,
-            GError       **error)
+ * samples of its generator made again. A PNG an epoch adds up: this runs in a worker thread. */
+static void
+load_saved_worker (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
 {
+  const char *path = task_data;
   g_auto(DsGanJobConfig) defaults = { 0 };
-  g_autoptr(DsGan) gan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsGan) gan = ds_gan_load (path, FALSE, &error);
   g_autofree char *folder = g_path_get_dirname (path);
-  g_autofree char *status = NULL;
-  guint n_galleries;
+  g_autoptr(SavedRun) run = g_new0 (SavedRun, 1);
 
-  gan = ds_gan_load (path, FALSE, error);
   if (gan == NULL)
-    return FALSE;
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   /* the window's runs all use the default fixed latents */
   ds_gan_job_config_init (&defaults);
-  set_latents (self, gan->latent, defaults.n_fixed, defaults.fixed_seed);
-  n_galleries = load_galleries (self, folder, gan->image, defaults.n_fixed, gan->epochs_done);
-  if (n_galleries == 0)
+  run->path = g_strdup (path);
+  run->class_name = g_strdup (gan->class_name);
+  run->latent = gan->latent;
+  run->epochs_done = gan->epochs_done;
+  run->sets = g_ptr_array_new_with_free_func ((GDestroyNotify) ds_sample_set_unref);
+  load_galleries (folder, gan->image, defaults.n_fixed, gan->epochs_done, run->sets);
+  run->kept = run->sets->len > 0;
+  if (!run->kept)
     {
       g_autoptr(DsContext) ctx = ds_context_new (0, 1);
       g_autoptr(DsTensor) z = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
       g_autoptr(DsTensor) images = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
-      g_autoptr(DsSampleSet) set = NULL;
 
       ds_gan_latents (gan->latent, defaults.n_fixed, defaults.fixed_seed, z);
-      if (!ds_gan_generate (gan, ctx, z, images, error))
-        return FALSE;
-      set = ds_sample_set_new_from_tensor (gan->epochs_done, images);
-      ds_sample_gallery_add (self->gallery, set);
+      if (!ds_gan_generate (gan, ctx, z, images, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_ptr_array_add (run->sets, ds_sample_set_new_from_tensor (gan->epochs_done, images));
     }
-  self->class_name = g_strdup (gan->class_name);
-  ds_interpolation_strip_set_generator (self->strip, path);
+  g_task_return_pointer (task, g_steal_pointer (&run), (GDestroyNotify) saved_run_free);
+}
+
+static void
+saved_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SavedRun) run = g_task_propagate_pointer (G_TASK (result), &error);
+  g_auto(DsGanJobConfig) defaults = { 0 };
+  g_autofree char *folder = NULL;
+  g_autofree char *status = NULL;
+  DsGanSamples *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = DS_GAN_SAMPLES (user_data);
+  if (run == NULL)
+    {
+      status = g_strdup_printf ("The saved generator could not be read: %s", error->message);
+      gtk_label_set_text (self->status_label, status);
+      return;
+    }
+  ds_gan_job_config_init (&defaults);
+  set_latents (self, run->latent, defaults.n_fixed, defaults.fixed_seed);
+  for (guint i = 0; i < run->sets->len; i++)
+    ds_sample_gallery_add (self->gallery, g_ptr_array_index (run->sets, i));
+  self->class_name = g_strdup (run->class_name);
+  ds_interpolation_strip_set_generator (self->strip, run->path);
   update_strip_ends (self);
-  if (n_galleries > 0)
+  folder = g_path_get_dirname (run->path);
+  if (run->kept)
     status = g_strdup_printf ("The saved run of “%s” (%s): the samples of its %u epochs.",
-                              gan->class_name != NULL ? gan->class_name : "every class",
-                              folder, n_galleries);
+                              run->class_name != NULL ? run->class_name : "every class",
+                              folder, run->sets->len);
   else
     status = g_strdup_printf ("The saved generator of “%s” after epoch %u (%s).",
-                              gan->class_name != NULL ? gan->class_name : "every class",
-                              gan->epochs_done, path);
+                              run->class_name != NULL ? run->class_name : "every class",
+                              run->epochs_done, run->path);
   gtk_label_set_text (self->status_label, status);
-
-  return TRUE;
+  update_actions (self);
+  g_signal_emit (self, signals[LOADED], 0);
 }
 
 void
@@ -310,7 +369,6 @@ ds_gan_samples_set_project (DsGanSamples *self,
                             DsProject    *project)
 {
   g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (DS_IS_GAN_SAMPLES (self));
 
@@ -318,14 +376,16 @@ ds_gan_samples_set_project (DsGanSamples *self,
   self->project = project;
   gtk_label_set_text (self->status_label,
                       "No GAN yet: choose a GAN model on the Train page and train it on a class.");
-  if (project != NULL && (path = find_newest_generator (project)) != NULL
-      && !load_saved (self, path, &error))
+  if (project != NULL && (path = find_newest_generator (project)) != NULL)
     {
-      g_autofree char *status = g_strdup_printf ("The saved generator could not be read: %s",
-                                                 error->message);
+      g_autoptr(GTask) task = NULL;
 
-      clear (self);
-      gtk_label_set_text (self->status_label, status);
+      self->load_cancellable = g_cancellable_new ();
+      task = g_task_new (NULL, self->load_cancellable, saved_loaded_cb, self);
+      g_task_set_source_tag (task, ds_gan_samples_set_project);
+      g_task_set_task_data (task, g_steal_pointer (&path), g_free);
+      g_task_run_in_thread (task, load_saved_worker);
+      gtk_label_set_text (self->status_label, "Reading the saved GAN run…");
     }
   update_actions (self);
 }
@@ -465,6 +525,8 @@ ds_gan_samples_dispose (GObject *object)
 {
   DsGanSamples *self = DS_GAN_SAMPLES (object);
 
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
@@ -496,6 +558,8 @@ ds_gan_samples_class_init (DsGanSamplesClass *klass)
   signals[IMAGES_CHANGED] = g_signal_new ("images-changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 0);
+  signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (DS_TYPE_SAMPLE_GALLERY);
   g_type_ensure (DS_TYPE_INTERPOLATION_STRIP);

@@ -28,8 +28,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DsGanSamples, ds_gan_samples, DS, GAN_SAMPLES, GtkWidget)
 
 GtkWidget            *ds_gan_samples_new          (void);
-/* Shows @project (the window's; NULL to clear) with the samples of its newest saved generator,
- * if any. */
+/* Shows @project (the window's; NULL to clear) and starts reading its newest saved GAN run, if
+ * any ("loaded" follows). */
 void                  ds_gan_samples_set_project  (DsGanSamples *self,
                                                    DsProject    *project);
 /* Follows the run @job (a reference is taken): its epochs so far, then each as it ends. */
@@ -52,7 +52,8 @@ DsInterpolationStrip *ds_gan_samples_get_strip    (DsGanSamples *self);
 /* Returns: (transfer none): the line saying whose samples these are, and what was done last. */
 const char           *ds_gan_samples_get_status   (DsGanSamples *self);
 
-/* Signals: images-changed ()  synthetic images were added or removed: a label grid reloads.
+/* Signals: images-changed ()  synthetic images were added or removed: a label grid reloads;
+ *          loaded ()          a saved run, read in a worker thread, is shown.
  * Actions: samples.select-all (Ctrl+A), samples.add-selected, samples.remove-synthetic. */
 
 G_END_DECLS

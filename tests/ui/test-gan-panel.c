@@ -335,7 +335,7 @@ test_window_run (void)
   g_autofree char *scored_with = NULL;
   g_autoptr(DsSampleSet) first = NULL;
   gint64 classifier_run;
-  gboolean done = FALSE, shot = FALSE, label_reloaded = FALSE;
+  gboolean done = FALSE, shot = FALSE, label_reloaded = FALSE, saved_loaded = FALSE;
   guint strips = 0, n_runs_images, images_changed = 0, n_removed = 0, n_train_synthetic = 0;
   guint64 steps_per_epoch;
   gint64 crack;
@@ -362,6 +362,7 @@ test_window_run (void)
   g_signal_connect (panel, "run-finished", G_CALLBACK (run_finished_cb), &done);
   g_signal_connect (samples, "images-changed", G_CALLBACK (count_cb), &images_changed);
   g_signal_connect (strip, "updated", G_CALLBACK (count_cb), &strips);
+  g_signal_connect_swapped (samples, "loaded", G_CALLBACK (raise_flag), &saved_loaded);
   g_assert_cmpstr (ds_gan_samples_get_status (samples), ==,
                    "No GAN yet: choose a GAN model on the Train page and train it on a class.");
 
@@ -513,8 +514,9 @@ test_window_run (void)
    * pixels as while it trained */
   ds_sample_gallery_set_position (gallery, 1);
   first = ds_sample_set_ref (ds_sample_gallery_get_shown (gallery));
+  saved_loaded = FALSE;
   ds_window_open_project (window, file);
-  iterate_for (1.0);
+  g_assert_true (iterate_until (&saved_loaded, 10.0));
   g_assert_cmpuint (ds_sample_gallery_get_n_sets (gallery), ==, 3);
   g_assert_cmpuint (ds_sample_gallery_get_shown (gallery)->epoch, ==, 3);
   g_assert_true (g_str_has_prefix (ds_gan_samples_get_status (samples),
@@ -531,8 +533,9 @@ test_window_run (void)
 
       g_assert_cmpint (g_unlink (path), ==, 0);
     }
+  saved_loaded = FALSE;
   ds_window_open_project (window, file);
-  iterate_for (1.0);
+  g_assert_true (iterate_until (&saved_loaded, 10.0));
   g_assert_cmpuint (ds_sample_gallery_get_n_sets (gallery), ==, 1);
   g_assert_cmpuint (ds_sample_gallery_get_shown (gallery)->epoch, ==, 3);
   g_assert_true (g_str_has_prefix (ds_gan_samples_get_status (samples),
