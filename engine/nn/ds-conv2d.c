@@ -1,5 +1,11 @@
 /* ds-conv2d.c: 2-D convolution as im2col + one GEMM per chunk of the batch
  *
+ * 3×3 stride-1 convolutions with enough channels (ds_winograd_suits()) go through Winograd's
+ * F(2×2, 3×3) instead: 16 GEMMs of inner dimension C in place of one of 9 C, 4/9 of the
+ * multiplications. On seed-cnn's second layer (32 → 64 channels, 13×13 → 11×11), 55 % of a
+ * training step, the layer's forward and backward take 2.9 ms instead of 4.5 for 32 images
+ * (bench-layers). Its results differ from im2col's by float rounding only.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <string.h>
@@ -8,6 +14,7 @@
 #include "nn/ds-gemm.h"
 #include "nn/ds-im2col.h"
 #include "nn/ds-layer.h"
+#include "nn/ds-winograd.h"
 
 typedef struct
 {
@@ -19,10 +26,14 @@ typedef struct
   DsInit           init;
   gboolean         relu;         /* fused ReLU on the output */
   DsPatchGeometry  g;
-  float           *col;          /* (C*K*K, chunk*OH*OW) patches, then their gradient */
+  gboolean         winograd;     /* by F(2×2, 3×3) rather than im2col */
+  float           *col;          /* (C*K*K, chunk*OH*OW) patches, then their gradient;
+                                  * Winograd: V (16, chunk*T, C), then dV */
   gsize            col_cap;
-  float           *tmp;          /* (filters, chunk*OH*OW) */
+  float           *tmp;          /* (filters, chunk*OH*OW); Winograd: M (16, chunk*T, F), then dM */
   gsize            tmp_cap;
+  float           *u;            /* Winograd: U (16, C, F) */
+  gsize            u_cap;
   const float     *cached_inp;   /* input whose patches @col still holds, or NULL */
   guint            cached_batch;
 } DsConv2d;
@@ -75,6 +86,7 @@ conv2d_infer (DsLayer  *layer,
     .ow = (pw - self->kernel) / self->stride + 1,
   };
   layer->out_shape = DS_SHAPE (1, self->filters, self->g.oh, self->g.ow);
+  self->winograd = ds_winograd_suits (&self->g, self->filters);
 
   return ds_layer_set_n_params (layer, (guint[]) { self->filters, in->c, self->kernel, self->kernel },
                                 4, self->filters, error);
@@ -117,6 +129,114 @@ add_bias (float       *y,
         y[i] += bias[f];
 }
 
+/* Winograd F(2×2, 3×3) */
+
+/* V of the group of images at @b0 in self->col: each group has its own block when the
+ * whole batch's V is kept for backward, else one block is reused. */
+static float *
+winograd_v (DsConv2d *self,
+            gboolean  whole_batch,
+            guint     group,
+            guint     b0)
+{
+  gsize block = DS_WINOGRAD_POSITIONS *
+                ds_winograd_stride (group * ds_winograd_tiles (&self->g), self->g.c);
+
+  return self->col + (whole_batch ? b0 / group * block : 0);
+}
+
+static void
+conv2d_forward_winograd (DsConv2d       *self,
+                         const DsTensor *inp,
+                         DsTensor       *out,
+                         gboolean        training)
+{
+  DsLayer *layer = &self->parent;
+  guint batch = inp->shape.n, c = self->g.c, f = self->filters;
+  gsize tiles = ds_winograd_tiles (&self->g);
+  gsize in_size = ds_shape_sample_size (&layer->in_shape);
+  gsize out_size = ds_shape_sample_size (&layer->out_shape);
+  guint group = ds_winograd_group (&self->g, f, batch);
+  /* keep V of the whole batch for backward when it fits the scratch budget */
+  gboolean keep = training && ds_im2col_chunk (DS_WINOGRAD_POSITIONS * c * tiles, batch) >= batch;
+  const float *bias = layer->params + (gsize) f * c * 9;
+
+  ds_floats_reserve (&self->u, &self->u_cap, DS_WINOGRAD_POSITIONS * f * c);
+  ds_floats_reserve (&self->col, &self->col_cap,
+                     DS_WINOGRAD_POSITIONS * ds_winograd_stride (group * tiles, c) *
+                     (keep ? (batch + group - 1) / group : 1));
+  ds_floats_reserve (&self->tmp, &self->tmp_cap,
+                     DS_WINOGRAD_POSITIONS * ds_winograd_stride (group * tiles, f));
+  ds_winograd_kernels (layer->params, f, c, self->u);
+
+  for (guint b0 = 0; b0 < batch; b0 += group)
+    {
+      guint nb = MIN (group, batch - b0);
+      gsize nt = nb * tiles;
+      gsize vs = ds_winograd_stride (nt, c), ms = ds_winograd_stride (nt, f);
+      float *v = winograd_v (self, keep, group, b0);
+
+      ds_winograd_inputs (&self->g, inp->data + b0 * in_size, nb, v);
+      /* M[ξ] (nt, F) = V[ξ] (nt, C) · U[ξ] (C, F) */
+      for (guint xi = 0; xi < DS_WINOGRAD_POSITIONS; xi++)
+        ds_gemm (FALSE, FALSE, nt, f, c, 1.0f, v + xi * vs, c,
+                 self->u + xi * c * f, f, 0.0f, self->tmp + xi * ms, f);
+      ds_winograd_outputs (&self->g, f, self->tmp, bias, self->relu, nb,
+                           out->data + b0 * out_size);
+    }
+
+  self->cached_inp = keep ? inp->data : NULL;
+  self->cached_batch = batch;
+}
+
+/* Uses U of the forward pass before, on the same weights. */
+static void
+conv2d_backward_winograd (DsConv2d       *self,
+                          const DsTensor *inp,
+                          const DsTensor *out,
+                          const DsTensor *dout,
+                          DsTensor       *dinp)
+{
+  DsLayer *layer = &self->parent;
+  guint batch = inp->shape.n, c = self->g.c, f = self->filters;
+  gsize tiles = ds_winograd_tiles (&self->g);
+  gsize in_size = ds_shape_sample_size (&layer->in_shape);
+  gsize out_size = ds_shape_sample_size (&layer->out_shape);
+  guint group = ds_winograd_group (&self->g, f, batch);
+  gsize fc = (gsize) f * c;
+  gboolean cached = self->cached_inp == inp->data && self->cached_batch == batch;
+  g_autofree float *du = g_new0 (float, DS_WINOGRAD_POSITIONS * fc);
+
+  for (guint b0 = 0; b0 < batch; b0 += group)
+    {
+      guint nb = MIN (group, batch - b0);
+      gsize nt = nb * tiles;
+      gsize vs = ds_winograd_stride (nt, c), ms = ds_winograd_stride (nt, f);
+      float *v = winograd_v (self, cached, group, b0);
+
+      if (!cached)
+        ds_winograd_inputs (&self->g, inp->data + b0 * in_size, nb, v);
+      ds_winograd_outputs_grad (&self->g, f, dout->data + b0 * out_size,
+                                self->relu ? out->data + b0 * out_size : NULL, nb,
+                                self->tmp, layer->grads + fc * 9);
+      for (guint xi = 0; xi < DS_WINOGRAD_POSITIONS; xi++)
+        {
+          const float *dm = self->tmp + xi * ms;
+          float *vx = v + xi * vs;
+
+          /* dU[ξ] (C, F) += V[ξ]ᵀ · dM[ξ] (nt, F) */
+          ds_gemm (TRUE, FALSE, c, f, nt, 1.0f, vx, c, dm, f, 1.0f, du + xi * fc, f);
+          /* dV[ξ] (nt, C) = dM[ξ] · U[ξ]ᵀ, over V, which is done with */
+          if (dinp != NULL)
+            ds_gemm (FALSE, TRUE, nt, c, f, 1.0f, dm, f, self->u + xi * fc, f, 0.0f, vx, c);
+        }
+      if (dinp != NULL)
+        ds_winograd_inputs_grad_add (&self->g, v, nb, dinp->data + b0 * in_size);
+    }
+  ds_winograd_kernels_grad_add (du, f, c, layer->grads);
+  self->cached_inp = NULL;
+}
+
 static void
 conv2d_forward (DsLayer        *layer,
                 const DsTensor *inp,
@@ -135,6 +255,11 @@ conv2d_forward (DsLayer        *layer,
   const float *bias = layer->params + (gsize) self->filters * k;
 
   ds_tensor_reshape (out, DS_SHAPE (batch, self->filters, self->g.oh, self->g.ow));
+  if (self->winograd)
+    {
+      conv2d_forward_winograd (self, inp, out, training);
+      return;
+    }
   ds_floats_reserve (&self->col, &self->col_cap, k * chunk * ohw);
   ds_floats_reserve (&self->tmp, &self->tmp_cap, self->filters * chunk * ohw);
 
@@ -212,6 +337,11 @@ conv2d_backward (DsLayer        *layer,
       ds_tensor_reshape (dinp, inp->shape);
       ds_tensor_zero (dinp);
     }
+  if (self->winograd)
+    {
+      conv2d_backward_winograd (self, inp, out, dout, dinp);
+      return;
+    }
 
   for (guint b0 = 0; b0 < batch; b0 += chunk)
     {
@@ -285,6 +415,7 @@ conv2d_finalize (DsLayer *layer)
 
   ds_floats_free (self->col);
   ds_floats_free (self->tmp);
+  ds_floats_free (self->u);
 }
 
 const DsLayerClass ds_conv2d_class = {

@@ -2,7 +2,9 @@
  *
  * conv2d and conv_transpose2d, forward and backward, on geometries that reach every path of
  * the engine: the three-column stride-1 lowering, the general one, strides, padding wider
- * than the kernel's reach, per-image GEMMs for large planes, and batches split into chunks.
+ * than the kernel's reach, per-image GEMMs for large planes, batches split into chunks, and
+ * Winograd's F(2×2, 3×3) with whole and cut tiles, padding, groups of images and a batch whose
+ * transformed input is too large to keep.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +13,7 @@
 
 #include "ds-engine.h"
 #include "nn/ds-im2col.h"
+#include "nn/ds-winograd.h"
 
 typedef struct
 {
@@ -453,6 +456,12 @@ static const ConvCase conv2d_cases[] = {
   { 1, 2, 20, 20, 2, 5, 1, 2, 0 },    /* per image, 5×5 */
   { 2, 2, 16, 17, 3, 1, 1, 0, 0 },    /* per image, 1×1 */
   { 3, 1, 28, 28, 8, 3, 1, 0, 0 },    /* seed-cnn's first layer on Fashion-MNIST */
+  /* Winograd F(2×2, 3×3): 16 channels and filters or more, 3×3, stride 1 */
+  { 2, 32, 13, 13, 64, 3, 1, 0, 0 },  /* seed-cnn's second layer: 11×11, odd, tiles cut */
+  { 3, 16, 10, 12, 16, 3, 1, 0, 0 },  /* even output, no tile cut */
+  { 2, 16, 9, 7, 24, 3, 1, 1, 0 },    /* padding: the tiles read zeros on every side */
+  { 1, 20, 12, 17, 17, 3, 1, 2, 0 },  /* padding wider than the kernel's reach, odd counts */
+  { 3, 16, 40, 38, 16, 3, 1, 1, 0 },  /* an image a group: three groups, V of all kept */
 };
 
 /* batch, C_in, H, W, filters, kernel, stride, padding, output_padding */
@@ -642,6 +651,30 @@ image (const DsTensor *t,
 
 /* The layer run on a batch gives the outputs, input gradient and summed parameter gradients of
  * the same layer run on each image alone. */
+/* The largest Euclidean norm of one channel of @t over all its images and positions. */
+static double
+max_channel_norm (const DsTensor *t)
+{
+  gsize plane = (gsize) t->shape.h * t->shape.w;
+  double best = 0.0;
+
+  for (guint c = 0; c < t->shape.c; c++)
+    {
+      double sum = 0.0;
+
+      for (guint b = 0; b < t->shape.n; b++)
+        for (gsize i = 0; i < plane; i++)
+          {
+            double v = t->data[((gsize) b * t->shape.c + c) * plane + i];
+
+            sum += v * v;
+          }
+      best = MAX (best, sqrt (sum));
+    }
+
+  return best;
+}
+
 static void
 check_against_single_images (const char     *spec,
                              DsLayer        *layer,
@@ -659,6 +692,7 @@ check_against_single_images (const char     *spec,
   g_autoptr(DsTensor) dxb = ds_tensor_new (DS_SHAPE (1, 1, 1, 1));
   gsize in_size = ds_shape_sample_size (&x->shape);
   gsize out_size = ds_shape_sample_size (&out->shape);
+  double mag;
 
   memcpy (one->params, layer->params, layer->n_params * sizeof (float));
   for (guint b = 0; b < x->shape.n; b++)
@@ -676,9 +710,13 @@ check_against_single_images (const char     *spec,
           g_error ("%s: image %u dinp %" G_GSIZE_FORMAT " is %.9g alone, %.9g in the batch",
                    spec, b, i, dxb->data[i], image (dinp, b)[i]);
     }
-  /* sums of a few hundred thousand terms in different orders */
+  /* Sums of a few hundred thousand terms x·dy in different orders (Winograd also groups them
+   * differently): their rounding scales with the sum of the terms' magnitudes, which
+   * Cauchy–Schwarz bounds by the largest norm of an input channel times that of an output
+   * gradient channel. A wrong image or position would be off by a good part of the bound. */
+  mag = max_channel_norm (x) * max_channel_norm (dout);
   for (gsize i = 0; i < layer->n_params; i++)
-    if (!(fabsf (one->grads[i] - layer->grads[i]) <= 1e-4f * (1.0f + fabsf (one->grads[i]))))
+    if (!(fabs (one->grads[i] - layer->grads[i]) <= 1e-4 * (1.0 + fabs (one->grads[i])) + 1e-7 * mag))
       g_error ("%s: grads[%" G_GSIZE_FORMAT "] is %.9g summed over images, %.9g from the batch",
                spec, i, one->grads[i], layer->grads[i]);
   destroy_layer (one);
@@ -755,6 +793,59 @@ test_conv2d_large (void)
   check_large (&cc, FALSE, TRUE, 300);
 }
 
+/* 3 images of 32×300×290 into 16 filters by Winograd: V of one image is 11 Mi floats, so
+ * V of the batch is not kept for backward (made again, a group of one image at a time),
+ * with padding and the ReLU. */
+static void
+test_conv2d_large_winograd (void)
+{
+  const ConvCase cc = { 3, 32, 300, 290, 16, 3, 1, 1, 0 };
+  DsPatchGeometry g = {
+    .c = cc.cin, .h = cc.h, .w = cc.w, .kh = 3, .kw = 3, .stride = 1, .pad = 1,
+    .oh = cc.h, .ow = cc.w,
+  };
+
+  g_assert_true (ds_winograd_suits (&g, cc.filters));
+  g_assert_cmpuint (ds_winograd_group (&g, cc.filters, cc.batch), ==, 1);
+  g_assert_cmpuint (ds_im2col_chunk (16 * cc.cin * ds_winograd_tiles (&g), cc.batch), <, cc.batch);
+  check_large (&cc, FALSE, TRUE, 303);
+}
+
+/* Which 3×3 convolutions go through Winograd: those of seed-cnn's second layer do; the first
+ * (one channel), the third (a 3×3 output, mostly tile waste), strided or 5×5 ones do not. */
+static void
+test_winograd_choice (void)
+{
+  static const struct
+  {
+    guint c, h, w, filters, kernel, stride, pad;
+    gboolean winograd;
+  } cases[] = {
+    { 32, 13, 13, 64, 3, 1, 0, TRUE },
+    { 32, 64, 64, 64, 3, 1, 1, TRUE },    /* surface-cnn's second layer */
+    { 16, 11, 11, 16, 3, 1, 0, TRUE },    /* 9×9 output: 25 tiles, 100 pixels for 81 */
+    { 16, 9, 9, 16, 3, 1, 0, FALSE },     /* 7×7 output: 16 tiles, 64 pixels for 49 */
+    { 1, 28, 28, 32, 3, 1, 0, FALSE },
+    { 64, 5, 5, 64, 3, 1, 0, FALSE },
+    { 15, 13, 13, 64, 3, 1, 0, FALSE },
+    { 32, 13, 13, 8, 3, 1, 0, FALSE },
+    { 32, 28, 28, 64, 3, 2, 1, FALSE },
+    { 32, 28, 28, 64, 5, 1, 2, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint k = cases[i].kernel, s = cases[i].stride, p = cases[i].pad;
+      DsPatchGeometry g = {
+        .c = cases[i].c, .h = cases[i].h, .w = cases[i].w, .kh = k, .kw = k,
+        .stride = s, .pad = p,
+        .oh = (cases[i].h + 2 * p - k) / s + 1, .ow = (cases[i].w + 2 * p - k) / s + 1,
+      };
+
+      g_assert_cmpint (ds_winograd_suits (&g, cases[i].filters), ==, cases[i].winograd);
+    }
+}
+
 /* 3 images of 3×300×300 (1×3×300×300 three times) with a 5×5 kernel: 6.75 Mi floats each,
  * two chunks, through the general lowering. */
 static void
@@ -783,6 +874,8 @@ main (int    argc,
   g_test_add_func ("/engine/conv2d/direct", test_conv2d_forward_backward);
   g_test_add_func ("/engine/conv2d/large-chunked", test_conv2d_large);
   g_test_add_func ("/engine/conv2d/large-chunked-k5", test_conv2d_large_k5);
+  g_test_add_func ("/engine/conv2d/large-chunked-winograd", test_conv2d_large_winograd);
+  g_test_add_func ("/engine/conv2d/winograd-choice", test_winograd_choice);
   g_test_add_func ("/engine/conv_transpose2d/direct", test_convt_forward_backward);
   g_test_add_func ("/engine/conv_transpose2d/large-chunked", test_convt_large);
   g_test_add_func ("/engine/conv/shapes", test_shapes);

@@ -341,6 +341,9 @@ static const GradCase cases[] = {
     DS_SHAPE (2, 2, 5, 5), INPUT_NORMAL, T, 1e-3f, 2e-3, F },
   { "conv2d filters=4 kernel=3 stride=2 activation=relu", "conv2d filters=4 kernel=3 stride=2",
     DS_SHAPE (2, 2, 7, 7), INPUT_NORMAL, T, 1e-3f, 2e-3, F },
+  /* 16 channels in and out, 3×3, stride 1: Winograd F(2×2, 3×3); a 9×9 output cuts tiles */
+  { "conv2d filters=16 kernel=3 padding=1", NULL, DS_SHAPE (1, 16, 9, 9), INPUT_NORMAL, T,
+    1e-2f, 1e-3, F },
   /* 16×16 outputs: a GEMM per image */
   { "conv2d filters=2 kernel=3 padding=1", NULL, DS_SHAPE (2, 1, 16, 16), INPUT_NORMAL, T,
     1e-2f, 1e-3, F },
