@@ -481,6 +481,25 @@ ds_train_page_stop_and_wait (DsTrainPage *self)
   ds_train_page_update_actions (self);
 }
 
+/* What a new run starts from: the preset of the project's newest run, else surface-cnn, the
+ * one for part images (seed-cnn, the design document's network, stays at the majority class
+ * on the demo project). */
+static void
+select_default_preset (DsTrainPage *self)
+{
+  const char *name = "surface-cnn";
+
+  if (self->runs != NULL && self->runs->len > 0)
+    name = ((DsRunInfo *) g_ptr_array_index (self->runs, 0))->config.preset;
+  for (guint pass = 0; pass < 2; pass++, name = "surface-cnn")
+    for (guint i = 0; i < self->presets->len; i++)
+      if (g_strcmp0 (((const DsPreset *) g_ptr_array_index (self->presets, i))->name, name) == 0)
+        {
+          gtk_drop_down_set_selected (self->preset_dropdown, i);
+          return;
+        }
+}
+
 void
 ds_train_page_set_project (DsTrainPage *self,
                            DsProject   *project)
@@ -501,6 +520,7 @@ ds_train_page_set_project (DsTrainPage *self,
                       ? "Set up a run on the left and press Train."
                       : "Open a project to train on its labelled images.");
   ds_train_page_reload_runs (self, 0);
+  select_default_preset (self);
   /* the latest run, to pick up where the user left off */
   if (self->runs != NULL && self->runs->len > 0)
     gtk_list_box_select_row (self->runs_list, gtk_list_box_get_row_at_index (self->runs_list, 0));
@@ -647,7 +667,7 @@ ds_train_page_init (DsTrainPage *self)
   g_type_ensure (DS_TYPE_GAN_PANEL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* classifiers first: the first one is the default */
+  /* classifiers, autoencoders, then GANs; select_default_preset() picks one for a project */
   self->presets = g_ptr_array_new ();
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {

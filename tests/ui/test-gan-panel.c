@@ -276,24 +276,6 @@ count_files (const char *dir)
   return n;
 }
 
-/* The preset dropdown of the Train page, as a person picks "dcgan" from it. */
-static void
-choose_preset (DsTrainPage *train,
-               const char  *name)
-{
-  GtkDropDown *presets = GTK_DROP_DOWN (find_widget (GTK_WIDGET (train), GTK_TYPE_DROP_DOWN));
-  GListModel *names = gtk_drop_down_get_model (presets);
-  g_autofree char *prefix = g_strconcat (name, " ", NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
-    if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (names), i), prefix))
-      {
-        gtk_drop_down_set_selected (presets, i);
-        return;
-      }
-  g_assert_not_reached ();
-}
-
 static void
 set_page (DsWindow   *window,
           const char *name)
@@ -370,7 +352,7 @@ test_window_run (void)
    * dropdown follows */
   set_page (window, "train");
   g_assert_false (gtk_widget_is_drawable (GTK_WIDGET (panel)));
-  choose_preset (train, "dcgan");
+  choose_item (GTK_DROP_DOWN (find_widget (GTK_WIDGET (train), GTK_TYPE_DROP_DOWN)), "dcgan");
   iterate_for (0.3);
   g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (panel)));
   g_assert_true (g_str_has_prefix (gtk_string_object_get_string (

@@ -253,7 +253,7 @@ test_window_run (void)
   DsTrainPage *page;
   DsLabelPage *label_page;
   DsConfusionView *confusion;
-  GtkDropDown *filter;
+  GtkDropDown *filter, *presets;
   gboolean loaded, shot = FALSE;
   gint64 run_id = 0, cli_run;
   guint cell_true = 0, cell_pred = 0, mispredicted = 0;
@@ -275,6 +275,11 @@ test_window_run (void)
   gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (page),
                                                                           GTK_TYPE_STACK)),
                                     "train");
+  /* a project without runs proposes surface-cnn, the preset for part images; seed-cnn, the
+   * design document's, is one choice away */
+  presets = GTK_DROP_DOWN (find_widget (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN));
+  g_assert_true (g_str_has_prefix (selected_text (presets), "surface-cnn "));
+  choose_item (presets, "seed-cnn");
   set_spin (GTK_WIDGET (page), "_Epochs", 6);
   set_spin (GTK_WIDGET (page), "See_d", 5);
   iterate_for (0.3);
@@ -381,6 +386,12 @@ test_window_run (void)
   g_test_message ("prediction ≠ label: %u images", mispredicted);
   g_assert_cmpuint (ds_label_page_get_n_visible (label_page), ==, mispredicted);
   screenshot (GTK_WIDGET (window), "label-page-mispredicted.png");
+
+  /* opened again, the project proposes the preset of its newest run (the command line's) */
+  choose_item (presets, "defect-cnn");
+  ds_window_open_project (window, dir);
+  iterate_for (1.0);
+  g_assert_true (g_str_has_prefix (selected_text (presets), "seed-cnn "));
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_for (0.2);

@@ -126,3 +126,32 @@ set_spin (GtkWidget  *page,
   g_assert_true (GTK_IS_SPIN_BUTTON (spin));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
 }
+
+void
+choose_item (GtkDropDown *dropdown,
+             const char  *word)
+{
+  GListModel *items = gtk_drop_down_get_model (dropdown);
+  g_autofree char *prefix = g_strconcat (word, " ", NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      const char *text = gtk_string_list_get_string (GTK_STRING_LIST (items), i);
+
+      if (g_str_equal (text, word) || g_str_has_prefix (text, prefix))
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          return;
+        }
+    }
+  g_error ("no item “%s” in the dropdown", word);
+}
+
+const char *
+selected_text (GtkDropDown *dropdown)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+
+  g_assert_nonnull (item);
+  return gtk_string_object_get_string (item);
+}

@@ -34,4 +34,11 @@ void       set_spin        (GtkWidget  *root,
                             const char *label,
                             double      value);
 
+/* Selects the first item of @dropdown (a GtkStringList) whose text is @word or begins with
+ * @word and a space ("seed-cnn" picks "seed-cnn · classifier"), as a person picks it. */
+void       choose_item     (GtkDropDown *dropdown,
+                            const char  *word);
+/* Returns: (transfer none): the text of @dropdown's selected item. */
+const char *selected_text  (GtkDropDown *dropdown);
+
 G_END_DECLS
