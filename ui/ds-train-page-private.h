@@ -67,6 +67,7 @@ struct _DsTrainPage
   gint64          *shown_class_ids;
   guint            total_epochs;
   guint64          steps_per_epoch;
+  guint            focus_idle_id;  /* takes the keyboard once shown */
 };
 
 void ds_train_page_update_actions    (DsTrainPage      *self);

@@ -110,6 +110,33 @@ set_form (DsTrainPage       *self,
   gtk_check_button_set_active (self->vflip_check, config->augment.vflip);
 }
 
+/* Shown from the page switcher (Alt+T), the page takes the keyboard: Ctrl+Return trains and
+ * Tab walks the form from the model list. In an idle: the switcher's button takes the focus
+ * after the page is mapped. */
+static gboolean
+focus_idle_cb (gpointer user_data)
+{
+  DsTrainPage *self = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean gan = g_strcmp0 (gtk_stack_get_visible_child_name (self->mode_stack), "gan") == 0;
+
+  self->focus_idle_id = 0;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self))))
+    gtk_widget_grab_focus (gan ? GTK_WIDGET (ds_gan_panel_get_preset_dropdown (self->gan_panel))
+                               : GTK_WIDGET (self->preset_dropdown));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+mapped_cb (DsTrainPage *self)
+{
+  if (self->focus_idle_id == 0)
+    self->focus_idle_id = g_idle_add_full (GTK_PRIORITY_RESIZE + 10, focus_idle_cb, self, NULL);
+}
+
 static void
 preset_changed_cb (DsTrainPage *self)
 {
@@ -576,6 +603,7 @@ ds_train_page_dispose (GObject *object)
   DsTrainPage *self = DS_TRAIN_PAGE (object);
 
   stop_job (self);
+  g_clear_handle_id (&self->focus_idle_id, g_source_remove);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_clear_pointer (&self->presets, g_ptr_array_unref);
   ds_train_page_set_shown_run (self, NULL);
@@ -701,6 +729,7 @@ ds_train_page_init (DsTrainPage *self)
 
   /* classes come and go on the Label page */
   g_signal_connect (self, "map", G_CALLBACK (update_normal_classes), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
   g_object_bind_property (self->log_check, "active", self->chart, "log-scale",
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->smoothing_adjustment, "value", self->chart, "smoothing",

@@ -271,10 +271,23 @@ test_window_run (void)
   loaded = ds_window_get_project (window) != NULL;
   g_assert_true (loaded);
 
-  /* to the Train page, as the switcher does */
-  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (page),
-                                                                          GTK_TYPE_STACK)),
-                                    "train");
+  /* to the Train page by its switcher button's mnemonic (Alt+T), which takes the focus */
+  {
+    GtkWidget *titlebar = gtk_window_get_titlebar (GTK_WINDOW (window));
+    GtkWidget *button = gtk_widget_get_first_child (find_widget (titlebar,
+                                                                 GTK_TYPE_STACK_SWITCHER));
+
+    while (button != NULL &&
+           !g_str_equal (gtk_label_get_text (GTK_LABEL (find_widget (button, GTK_TYPE_LABEL))),
+                         "Train"))
+      button = gtk_widget_get_next_sibling (button);
+    g_assert_nonnull (button);
+    gtk_widget_mnemonic_activate (button, FALSE);
+  }
+  /* a button's activation shows its press for a moment before it clicks */
+  iterate_for (0.6);
+  /* shown, the page has the keyboard (Ctrl+Return trains) */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (page)));
   /* a project without runs proposes surface-cnn, the preset for part images; seed-cnn, the
    * design document's, is one choice away */
   presets = GTK_DROP_DOWN (find_widget (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN));
