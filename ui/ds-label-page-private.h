@@ -49,6 +49,9 @@ struct _DsLabelPage
   DsThumbnailer      *thumbnailer;
   GtkCssProvider     *css;               /* badge colours of the classes */
   GCancellable       *load_cancellable;  /* reading the project's images */
+  gint64              view_id;           /* the image in the large view, or 0 */
+  GHashTable         *reselect;          /* image ids to select once they are listed again,
+                                          * the view kept; NULL: a fresh view */
   GCancellable       *view_cancellable;  /* decoding the large image */
   guint               filter_mode;
   gint64              filter_class_id;

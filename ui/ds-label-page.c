@@ -218,9 +218,13 @@ reload_classes (DsLabelPage  *self,
   return TRUE;
 }
 
+static void select_only (DsLabelPage *self,
+                         guint        position);
+
 static void
 filter_changed_cb (DsLabelPage *self)
 {
+  g_autoptr(GtkBitset) selection = NULL;
   guint selected = gtk_drop_down_get_selected (self->filter_dropdown);
 
   if (self->updating_filter || selected == GTK_INVALID_LIST_POSITION)
@@ -244,6 +248,11 @@ filter_changed_cb (DsLabelPage *self)
 
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_counts (self);
+  /* the selection left with the images the filter hides: the first one shown takes it, so
+   * the large view and the keys have an image */
+  selection = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  if (gtk_bitset_is_empty (selection))
+    select_only (self, 0);
 }
 
 /* The large view follows the first selected image. */
@@ -324,6 +333,7 @@ selection_changed_cb (DsLabelPage *self)
 
   g_cancellable_cancel (self->view_cancellable);
   g_clear_object (&self->view_cancellable);
+  self->view_id = item != NULL ? ds_image_item_get_id (item) : 0;
   if (item == NULL)
     {
       ds_image_view_set_texture (self->view, NULL);
@@ -342,6 +352,28 @@ selection_changed_cb (DsLabelPage *self)
   ds_image_view_set_mask (self->view, NULL);
   if (mask != NULL)
     ds_texture_load_async (mask, self->view_cancellable, view_mask_loaded_cb, self);
+}
+
+/* Images came and went under the selection (a filter, a new listing) without it changing:
+ * the large view follows when the first selected image is another one. */
+static void
+selected_items_changed_cb (DsLabelPage *self)
+{
+  g_autoptr(DsImageItem) item = first_selected (self, NULL);
+
+  if ((item != NULL ? ds_image_item_get_id (item) : 0) != self->view_id)
+    selection_changed_cb (self);
+}
+
+gint64
+ds_label_page_get_selected_id (DsLabelPage *self)
+{
+  g_autoptr(DsImageItem) item = NULL;
+
+  g_return_val_if_fail (DS_IS_LABEL_PAGE (self), 0);
+
+  item = first_selected (self, NULL);
+  return item != NULL ? ds_image_item_get_id (item) : 0;
 }
 
 /* Labeling */
@@ -599,6 +631,38 @@ palette_delete_class_cb (DsLabelPage *self,
 
 /* The project */
 
+/* Selects the listed images whose ids are in @ids and focuses the first. Returns: whether
+ * any of them is in the grid. */
+static gboolean
+select_ids (DsLabelPage *self,
+            GHashTable  *ids)
+{
+  GListModel *model = G_LIST_MODEL (self->filtered);
+  g_autoptr(GtkBitset) selected = gtk_bitset_new_empty ();
+  g_autoptr(GtkBitset) all = NULL;
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DsImageItem) item = g_list_model_get_item (model, i);
+      gint64 id = ds_image_item_get_id (item);
+
+      if (g_hash_table_contains (ids, &id))
+        gtk_bitset_add (selected, i);
+    }
+  if (gtk_bitset_is_empty (selected))
+    return FALSE;
+
+  all = gtk_bitset_new_range (0, n);
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), selected, all);
+  gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u",
+                              gtk_bitset_get_minimum (selected));
+  ds_label_page_focus_position (self, gtk_bitset_get_minimum (selected));
+  update_counts (self);
+
+  return TRUE;
+}
+
 static void
 images_loaded_cb (GObject      *source,
                   GAsyncResult *result,
@@ -619,8 +683,23 @@ images_loaded_cb (GObject      *source,
 
   g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
                        items->pdata, items->len);
-  /* the predictions of the last finished run, if any */
-  ds_label_page_show_predictions (self, ds_project_latest_predicted_run (self->project));
+  if (self->reselect != NULL)
+    {
+      /* listed again: the same run's predictions, the same filter, the same selection */
+      g_autoptr(GHashTable) reselect = g_steal_pointer (&self->reselect);
+
+      ds_label_page_show_predictions (self, self->predictions_run);
+      if (select_ids (self, reselect))
+        {
+          g_signal_emit (self, signals[LOADED], 0);
+          return;
+        }
+    }
+  else
+    {
+      /* the predictions of the last finished run, if any */
+      ds_label_page_show_predictions (self, ds_project_latest_predicted_run (self->project));
+    }
   update_counts (self);
   if (items->len > 0)
     {
@@ -633,17 +712,32 @@ images_loaded_cb (GObject      *source,
   g_signal_emit (self, signals[LOADED], 0);
 }
 
+/* Lists the project's images in a worker thread; images_loaded_cb() shows them. */
+static void
+load_images (DsLabelPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  task = g_task_new (NULL, self->load_cancellable, images_loaded_cb, self);
+  g_task_set_source_tag (task, load_images);
+  g_task_set_task_data (task, g_strdup (ds_project_get_folder (self->project)), g_free);
+  g_task_run_in_thread (task, load_images_worker);
+}
+
 void
 ds_label_page_set_project (DsLabelPage *self,
                            DsProject   *project)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (DS_IS_LABEL_PAGE (self));
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_clear_pointer (&self->reselect, g_hash_table_unref);
   ds_thumbnailer_clear (self->thumbnailer);
   g_list_store_remove_all (self->items);
   self->project = project;
@@ -659,12 +753,39 @@ ds_label_page_set_project (DsLabelPage *self,
 
   if (!reload_classes (self, &error))
     ds_show_error (GTK_WIDGET (self), "The project's classes could not be read", error);
+  load_images (self);
+}
 
-  self->load_cancellable = g_cancellable_new ();
-  task = g_task_new (NULL, self->load_cancellable, images_loaded_cb, self);
-  g_task_set_source_tag (task, ds_label_page_set_project);
-  g_task_set_task_data (task, g_strdup (ds_project_get_folder (project)), g_free);
-  g_task_run_in_thread (task, load_images_worker);
+void
+ds_label_page_reload_images (DsLabelPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  g_return_if_fail (DS_IS_LABEL_PAGE (self));
+
+  if (self->project == NULL)
+    return;
+  if (self->reselect == NULL)
+    {
+      self->reselect = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+      for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position);
+           ok; ok = gtk_bitset_iter_next (&iter, &position))
+        {
+          g_autoptr(DsImageItem) item = g_list_model_get_item (G_LIST_MODEL (self->filtered),
+                                                               position);
+          gint64 id = ds_image_item_get_id (item);
+
+          g_hash_table_add (self->reselect, g_memdup2 (&id, sizeof id));
+        }
+    }
+  /* else a listing is under way: the selection it is to restore stays */
+  if (!reload_classes (self, &error))
+    ds_show_error (GTK_WIDGET (self), "The project's classes could not be read", error);
+  load_images (self);
 }
 
 void
@@ -783,6 +904,7 @@ ds_label_page_dispose (GObject *object)
   g_clear_handle_id (&self->focus_idle_id, g_source_remove);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->view_cancellable);
+  g_clear_pointer (&self->reselect, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_LABEL_PAGE);
   if (self->css != NULL)
     gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
@@ -882,6 +1004,8 @@ ds_label_page_init (DsLabelPage *self)
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (self->filtered));
   g_signal_connect_swapped (self->selection, "selection-changed",
                             G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect_swapped (self->selection, "items-changed",
+                            G_CALLBACK (selected_items_changed_cb), self);
 
   factory = ds_label_page_grid_factory_new (self);
   gtk_grid_view_set_factory (self->grid, factory);

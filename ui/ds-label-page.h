@@ -18,6 +18,10 @@ G_DECLARE_FINAL_TYPE (DsLabelPage, ds_label_page, DS, LABEL_PAGE, GtkWidget)
  * are read in a worker thread; "loaded" is emitted when the grid shows them. */
 void      ds_label_page_set_project     (DsLabelPage  *self,
                                          DsProject    *project);
+/* Lists the project's images again (images were added or removed elsewhere), keeping what the
+ * page shows: its filter, the run whose predictions it shows, and the selected images that are
+ * still there (else the first unlabelled one, as on opening). Emits "loaded" when done. */
+void      ds_label_page_reload_images   (DsLabelPage  *self);
 /* Re-reads labels and classes from the project (after an undo, redo or import), then emits
  * "reloaded". */
 void      ds_label_page_reload          (DsLabelPage  *self);
@@ -30,6 +34,8 @@ gboolean  ds_label_page_assign          (DsLabelPage  *self,
 void      ds_label_page_select          (DsLabelPage  *self,
                                          guint         position);
 guint     ds_label_page_get_n_visible   (DsLabelPage  *self);
+/* The first selected image's id, the one the large view shows; 0 when none is selected. */
+gint64    ds_label_page_get_selected_id (DsLabelPage  *self);
 /* Shows what training run @run_id predicted for each image (0: nothing), which the
  * "Prediction ≠ label" filter uses. The latest run with predictions is shown when a project
  * opens. */

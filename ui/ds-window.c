@@ -465,12 +465,12 @@ gan_job_started_cb (DsWindow *self,
   ds_gan_samples_set_job (ds_inspect_page_get_gan_samples (self->inspect_page), job);
 }
 
-/* Synthetic images were added or removed: the grid lists the images again (as after an import)
- * and shows the new ones with their badge. */
+/* Synthetic images were added or removed: the grid lists the images again, with the new ones
+ * and their badge, keeping its filter and selection. */
 static void
 synthetic_changed_cb (DsWindow *self)
 {
-  ds_label_page_set_project (self->label_page, self->project);
+  ds_label_page_reload_images (self->label_page);
   ds_gan_panel_reload (ds_train_page_get_gan_panel (self->train_page));
 }
 

@@ -320,7 +320,7 @@ test_window_run (void)
   gboolean done = FALSE, shot = FALSE, label_reloaded = FALSE, saved_loaded = FALSE;
   guint strips = 0, n_runs_images, images_changed = 0, n_removed = 0, n_train_synthetic = 0;
   guint64 steps_per_epoch;
-  gint64 crack;
+  gint64 crack, kept_id = 0;
 
   /* a finished classifier run: the project's own classifier, which scores the GAN's epochs */
   ds_run_config_init (&run_config, ds_preset_lookup ("seed-cnn"));
@@ -459,10 +459,16 @@ test_window_run (void)
         gtk_drop_down_set_selected (show, i);
     iterate_for (0.5);
     g_assert_cmpuint (ds_label_page_get_n_visible (label_page), ==, 68);
+    /* the selection went with the images the filter hides: the first crack takes it */
+    g_assert_cmpint (ds_label_page_get_selected_id (label_page), >, 0);
     gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj));
     iterate_for (0.5);
+    screenshot (GTK_WIDGET (window), "gan-label-page-synthetic.png");
+    /* a real crack selected: the page keeps it when the synthetic images go */
+    ds_label_page_select (label_page, 10);
+    kept_id = ds_label_page_get_selected_id (label_page);
+    g_assert_cmpint (kept_id, >, 0);
   }
-  screenshot (GTK_WIDGET (window), "gan-label-page-synthetic.png");
 
   /* a classifier run with them: they only train */
   ds_run_config_init (&run_config, ds_preset_lookup ("seed-cnn"));
@@ -483,9 +489,15 @@ test_window_run (void)
   g_clear_pointer (&run, ds_run_free);
 
   /* and one step takes them all away, rows and files */
+  label_reloaded = FALSE;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (samples), "samples.remove-synthetic",
                                              NULL));
   g_assert_cmpuint (images_changed, ==, 2);
+  /* the Label page lists its images again, keeping its filter and selection */
+  iterate_until (&label_reloaded, 10.0);
+  g_assert_true (label_reloaded);
+  g_assert_cmpuint (ds_label_page_get_n_visible (ds_window_get_label_page (window)), ==, 60);
+  g_assert_cmpint (ds_label_page_get_selected_id (ds_window_get_label_page (window)), ==, kept_id);
   g_assert_cmpint (ds_project_count_images (project, DS_IMAGE_FILTER_SYNTHETIC, 0, NULL), ==, 0);
   g_assert_cmpuint (count_files (synthetic_dir), ==, 0);
   g_assert_true (ds_gan_samples_remove_synthetic (samples, &n_removed, &error));
