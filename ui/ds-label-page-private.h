@@ -75,6 +75,17 @@ typedef struct
 /* Returns: (nullable): the palette's record of @class_id. */
 const DsClassInfo  *ds_label_page_find_class       (DsLabelPage *self,
                                                     gint64       class_id);
+/* The counts above the grid: shown, in all, unlabelled. */
+void                ds_label_page_update_counts    (DsLabelPage *self);
+/* Reads the class list and counts again; FALSE with @error when the store fails. */
+gboolean            ds_label_page_reload_classes   (DsLabelPage  *self,
+                                                    GError      **error);
+/* The "Show" list: the fixed entries, a class each, and the confusion cell shown, if any. */
+void                ds_label_page_update_filter_names (DsLabelPage *self);
+/* The first unlabelled image shown after @after, wrapping around; @after + 1 when there is
+ * none. */
+guint               ds_label_page_next_unlabelled  (DsLabelPage *self,
+                                                    guint        after);
 /* The grid's cells: thumbnail, class badge, synthetic badge (ds-label-page-grid.c). */
 GtkListItemFactory *ds_label_page_grid_factory_new (DsLabelPage *self);
 /* Moves the keyboard focus to the cell at @position of the grid, once it is on screen, so
