@@ -63,7 +63,7 @@ update_actions (DsGanSamples *self)
                                  shown != NULL && n_selected > 0 && writable
                                  && self->class_name != NULL);
 
-  label = g_strdup_printf ("_Add Selected to “%s”", self->class_name != NULL ? self->class_name
+  label = g_strdup_printf ("A_dd Selected to “%s”", self->class_name != NULL ? self->class_name
                                                                             : "the class");
   gtk_button_set_label (self->add_button, label);
   if (n_selected > 0)

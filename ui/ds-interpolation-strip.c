@@ -307,7 +307,7 @@ static void
 ds_interpolation_strip_init (DsInterpolationStrip *self)
 {
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *steps_label = gtk_label_new_with_mnemonic ("S_teps");
+  GtkWidget *steps_label = gtk_label_new_with_mnemonic ("Ste_ps");
 
   self->cancellable = g_cancellable_new ();
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);

@@ -248,7 +248,7 @@ ds_sample_gallery_init (DsSampleGallery *self)
   gtk_box_append (GTK_BOX (header),
                   icon_button ("go-next-symbolic", "gallery.next",
                                "The samples of the epoch after (Alt+Right)"));
-  latest = gtk_button_new_with_mnemonic ("_Latest");
+  latest = gtk_button_new_with_mnemonic ("Lat_est");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (latest), "gallery.latest");
   gtk_widget_set_tooltip_text (latest, "Back to the newest samples, and follow them (Alt+End)");
   gtk_widget_add_css_class (latest, "flat");

@@ -9,7 +9,9 @@
 #include <gtk/gtk.h>
 
 #include "ds-application.h"
+#include "ds-inspect-page.h"
 #include "ds-label-page.h"
+#include "ds-train-page.h"
 #include "ds-window.h"
 
 #include "store/ds-project-demo.h"
@@ -118,7 +120,7 @@ test_corrupt_project (void)
   g_autofree char *folder = g_build_filename (data_home, "damaged", NULL);
   g_autofree char *db = g_build_filename (folder, "project.db", NULL);
   g_autoptr(GFile) dir = g_file_new_for_path (folder);
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
   GtkWidget *dialog = NULL;
   DsWindow *window;
 
@@ -153,6 +155,77 @@ test_corrupt_project (void)
   iterate_for (0.2);
 }
 
+/* Adds the mnemonics of the widgets on screen under @w to @seen (keyval → label), failing on
+ * a key that two of them answer to: GTK then only moves the focus between them. */
+static void
+collect_mnemonics (GtkWidget  *w,
+                   GHashTable *seen,
+                   const char *where)
+{
+  if (!gtk_widget_get_mapped (w))
+    return;
+  if (GTK_IS_LABEL (w) && gtk_label_get_mnemonic_keyval (GTK_LABEL (w)) != GDK_KEY_VoidSymbol
+      && gtk_label_get_mnemonic_keyval (GTK_LABEL (w)) != 0)
+    {
+      guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (w)));
+      const char *text = gtk_label_get_label (GTK_LABEL (w));
+      const char *other = g_hash_table_lookup (seen, GUINT_TO_POINTER (key));
+
+      if (other != NULL)
+        g_error ("%s: Alt+%s is both “%s” and “%s”", where, gdk_keyval_name (key), other, text);
+      g_hash_table_insert (seen, GUINT_TO_POINTER (key), (gpointer) text);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (w); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_mnemonics (child, seen, where);
+}
+
+static guint
+check_mnemonics (DsWindow   *window,
+                 const char *where)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  iterate_for (0.3);
+  collect_mnemonics (GTK_WIDGET (window), seen, where);
+  g_test_message ("%s: %u mnemonics", where, g_hash_table_size (seen));
+
+  return g_hash_table_size (seen);
+}
+
+/* Every Alt+letter on every page, in each of its modes, reaches one widget. */
+static void
+test_mnemonics (void)
+{
+  DsWindow *window = ds_window_new (app);
+  GtkStack *pages = NULL;
+  DsTrainPage *train = ds_window_get_train_page (window);
+  gboolean loaded = FALSE;
+
+  g_signal_connect (ds_window_get_label_page (window), "loaded", G_CALLBACK (set_flag_cb),
+                    &loaded);
+  gtk_window_present (GTK_WINDOW (window));
+  ds_window_open_demo (window);
+  g_assert_true (iterate_until (&loaded, 120));
+  pages = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (train), GTK_TYPE_STACK));
+
+  /* the page switcher's four, the header's Import, and the page's own */
+  g_assert_cmpuint (check_mnemonics (window, "Label page"), >, 5);
+  gtk_stack_set_visible_child_name (pages, "train");
+  g_assert_cmpuint (check_mnemonics (window, "Train page"), >, 5);
+  choose_item (GTK_DROP_DOWN (find_widget (GTK_WIDGET (train), GTK_TYPE_DROP_DOWN)), "dcgan");
+  g_assert_cmpuint (check_mnemonics (window, "Train page, GAN"), >, 5);
+  gtk_stack_set_visible_child_name (pages, "inspect");
+  g_assert_cmpuint (check_mnemonics (window, "Inspect page"), >, 5);
+  ds_inspect_page_show_samples (ds_window_get_inspect_page (window));
+  g_assert_cmpuint (check_mnemonics (window, "Inspect page, generated samples"), >, 5);
+  gtk_stack_set_visible_child_name (pages, "review");
+  g_assert_cmpuint (check_mnemonics (window, "Review page"), >, 5);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (0.2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -167,6 +240,7 @@ main (int    argc,
 
   g_test_add_func ("/ui/label-page/press-1", test_press_1);
   g_test_add_func ("/ui/window/damaged-project", test_corrupt_project);
+  g_test_add_func ("/ui/window/mnemonics", test_mnemonics);
   ret = g_test_run ();
 
   g_object_unref (app);
