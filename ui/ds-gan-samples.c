@@ -15,6 +15,7 @@ struct _DsGanSamples
 
   /* template */
   GtkWidget            *box;          /* its child: bound so that dispose unparents it */
+  GtkDropDown          *run_dropdown;
   GtkLabel             *status_label;
   GtkLabel             *synthetic_label;
   DsSampleGallery      *gallery;
@@ -25,6 +26,10 @@ struct _DsGanSamples
   DsProject            *project;      /* the window's */
   DsGanJob             *job;          /* the run followed, or NULL */
   GCancellable         *load_cancellable; /* reading a saved run */
+  GCancellable         *list_cancellable; /* reading the list of saved runs */
+  GPtrArray            *runs;         /* RunEntry, the dropdown's, newest first */
+  gboolean              updating_runs;
+  gboolean              keep_shown;   /* the next listing selects the newest run, shown already */
   char                 *class_name;   /* what the gallery's GAN learnt */
   float                *latents;      /* (n_latents, latent): the gallery's */
   guint                 latent;
@@ -40,6 +45,9 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DsGanSamples, ds_gan_samples, GTK_TYPE_WIDGET)
+
+static void list_runs (DsGanSamples *self,
+                       gboolean      keep_shown);
 
 GtkWidget *
 ds_gan_samples_new (void)
@@ -176,6 +184,13 @@ job_epoch_cb (DsGanSamples        *self,
   update_actions (self);
 }
 
+/* The run is in the project now: it heads the list, shown as it is. */
+static void
+job_finished_cb (DsGanSamples *self)
+{
+  list_runs (self, TRUE);
+}
+
 void
 ds_gan_samples_set_job (DsGanSamples *self,
                         DsGanJob     *job)
@@ -184,9 +199,14 @@ ds_gan_samples_set_job (DsGanSamples *self,
   g_return_if_fail (DS_IS_GAN_JOB (job));
 
   clear (self);
+  /* a listing under way would load another run over this one */
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->run_dropdown), FALSE);
   self->job = g_object_ref (job);
   g_signal_connect_swapped (job, "started", G_CALLBACK (job_started_cb), self);
   g_signal_connect_swapped (job, "epoch", G_CALLBACK (job_epoch_cb), self);
+  g_signal_connect_swapped (job, "finished", G_CALLBACK (job_finished_cb), self);
   gtk_label_set_text (self->status_label, "A GAN is reading its images…");
   /* a run followed late: what it has made so far */
   if (ds_gan_job_get_class_name (job) != NULL)
@@ -197,35 +217,6 @@ ds_gan_samples_set_job (DsGanSamples *self,
 }
 
 /* A saved generator */
-
-/* <project>/gans/<n>/gan.dsm of the largest n, or NULL. */
-static char *
-find_newest_generator (DsProject *project)
-{
-  g_autofree char *parent = g_build_filename (ds_project_get_folder (project),
-                                              DS_GAN_JOB_FOLDER, NULL);
-  g_autoptr(GDir) dir = g_dir_open (parent, 0, NULL);
-  char *best = NULL;
-  guint64 best_n = 0;
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      guint64 n;
-      g_autofree char *path = NULL;
-
-      if (!g_ascii_string_to_unsigned (name, 10, 1, G_MAXUINT, &n, NULL) || n <= best_n)
-        continue;
-      path = g_build_filename (parent, name, DS_GAN_JOB_CHECKPOINT, NULL);
-      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        continue;
-      g_free (best);
-      best = g_steal_pointer (&path);
-      best_n = n;
-    }
-
-  return best;
-}
 
 /* What a saved run is read into, off the main thread. */
 typedef struct
@@ -364,29 +355,181 @@ saved_loaded_cb (GObject      *source,
   g_signal_emit (self, signals[LOADED], 0);
 }
 
+/* Reads the run whose generator is @path into the gallery, in a worker thread. */
+static void
+load_run (DsGanSamples *self,
+          const char   *path)
+{
+  g_autoptr(GTask) task = NULL;
+
+  clear (self);
+  self->load_cancellable = g_cancellable_new ();
+  task = g_task_new (NULL, self->load_cancellable, saved_loaded_cb, self);
+  g_task_set_source_tag (task, load_run);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, load_saved_worker);
+  gtk_label_set_text (self->status_label, "Reading the saved GAN run…");
+  update_actions (self);
+}
+
+/* The project's runs */
+
+/* A GAN run kept in the project, <project>/gans/<n>/. */
+typedef struct
+{
+  guint    n;
+  char    *path;         /* its generator */
+  char    *class_name;   /* NULL: every class */
+  guint    epochs;
+  gboolean readable;
+} RunEntry;
+
+static void
+run_entry_free (RunEntry *run)
+{
+  g_free (run->path);
+  g_free (run->class_name);
+  g_free (run);
+}
+
+static int
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  const RunEntry *ra = *(RunEntry * const *) a, *rb = *(RunEntry * const *) b;
+
+  return ra->n < rb->n ? 1 : ra->n > rb->n ? -1 : 0;
+}
+
+/* The runs whose generator is on disk, each read for its class and epochs (a few megabytes a
+ * run, so off the main thread). */
+static void
+list_runs_worker (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  g_autofree char *parent = g_build_filename (task_data, DS_GAN_JOB_FOLDER, NULL);
+  g_autoptr(GDir) dir = g_dir_open (parent, 0, NULL);
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_entry_free);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(DsGan) gan = NULL;
+      RunEntry *run;
+      guint64 n;
+
+      if (!g_ascii_string_to_unsigned (name, 10, 1, G_MAXUINT, &n, NULL))
+        continue;
+      path = g_build_filename (parent, name, DS_GAN_JOB_CHECKPOINT, NULL);
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        continue;
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      run = g_new0 (RunEntry, 1);
+      run->n = (guint) n;
+      run->path = g_steal_pointer (&path);
+      /* one that cannot be read is listed all the same: choosing it says why */
+      if ((gan = ds_gan_load (run->path, FALSE, NULL)) != NULL)
+        {
+          run->class_name = g_strdup (gan->class_name);
+          run->epochs = gan->epochs_done;
+          run->readable = TRUE;
+        }
+      g_ptr_array_add (runs, run);
+    }
+  g_ptr_array_sort (runs, newest_first);
+  g_task_return_pointer (task, g_steal_pointer (&runs), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+runs_listed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  DsGanSamples *self;
+  gboolean keep_shown;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = DS_GAN_SAMPLES (user_data);
+  keep_shown = self->keep_shown;
+  self->keep_shown = FALSE;
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  self->runs = g_steal_pointer (&runs);
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      const RunEntry *run = g_ptr_array_index (self->runs, i);
+      g_autofree char *text = NULL;
+
+      if (run->readable)
+        text = g_strdup_printf ("Run %u · %s · %u epoch%s", run->n,
+                                run->class_name != NULL ? run->class_name : "every class",
+                                run->epochs, run->epochs == 1 ? "" : "s");
+      else
+        text = g_strdup_printf ("Run %u · unreadable", run->n);
+      gtk_string_list_append (names, text);
+    }
+  self->updating_runs = TRUE;
+  gtk_drop_down_set_model (self->run_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->run_dropdown, 0);
+  self->updating_runs = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->run_dropdown), self->runs->len > 1);
+  /* the newest, unless the gallery shows it already (the run that just ended here) */
+  if (self->runs->len > 0 && !keep_shown)
+    load_run (self, ((RunEntry *) g_ptr_array_index (self->runs, 0))->path);
+}
+
+/* Lists the project's runs again; @keep_shown: the newest is the one the gallery shows. */
+static void
+list_runs (DsGanSamples *self,
+           gboolean      keep_shown)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  if (self->project == NULL)
+    return;
+  self->keep_shown = keep_shown;
+  self->list_cancellable = g_cancellable_new ();
+  task = g_task_new (NULL, self->list_cancellable, runs_listed_cb, self);
+  g_task_set_source_tag (task, list_runs);
+  g_task_set_task_data (task, g_strdup (ds_project_get_folder (self->project)), g_free);
+  g_task_run_in_thread (task, list_runs_worker);
+}
+
+static void
+run_chosen_cb (DsGanSamples *self)
+{
+  guint i = gtk_drop_down_get_selected (self->run_dropdown);
+
+  if (self->updating_runs || self->runs == NULL || i >= self->runs->len)
+    return;
+  load_run (self, ((RunEntry *) g_ptr_array_index (self->runs, i))->path);
+}
+
 void
 ds_gan_samples_set_project (DsGanSamples *self,
                             DsProject    *project)
 {
-  g_autofree char *path = NULL;
-
   g_return_if_fail (DS_IS_GAN_SAMPLES (self));
 
   clear (self);
   self->project = project;
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  self->updating_runs = TRUE;
+  gtk_drop_down_set_model (self->run_dropdown, NULL);
+  self->updating_runs = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->run_dropdown), FALSE);
   gtk_label_set_text (self->status_label,
                       "No GAN yet: choose a GAN model on the Train page and train it on a class.");
-  if (project != NULL && (path = find_newest_generator (project)) != NULL)
-    {
-      g_autoptr(GTask) task = NULL;
-
-      self->load_cancellable = g_cancellable_new ();
-      task = g_task_new (NULL, self->load_cancellable, saved_loaded_cb, self);
-      g_task_set_source_tag (task, ds_gan_samples_set_project);
-      g_task_set_task_data (task, g_steal_pointer (&path), g_free);
-      g_task_run_in_thread (task, load_saved_worker);
-      gtk_label_set_text (self->status_label, "Reading the saved GAN run…");
-    }
+  list_runs (self, FALSE);
   update_actions (self);
 }
 
@@ -527,6 +670,9 @@ ds_gan_samples_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
@@ -569,6 +715,7 @@ ds_gan_samples_class_init (DsGanSamplesClass *klass)
   gtk_widget_class_set_css_name (widget_class, "gansamples");
 
   gtk_widget_class_bind_template_child (widget_class, DsGanSamples, box);
+  gtk_widget_class_bind_template_child (widget_class, DsGanSamples, run_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DsGanSamples, status_label);
   gtk_widget_class_bind_template_child (widget_class, DsGanSamples, synthetic_label);
   gtk_widget_class_bind_template_child (widget_class, DsGanSamples, gallery);
@@ -592,6 +739,8 @@ ds_gan_samples_init (DsGanSamples *self)
   g_signal_connect_swapped (ds_sample_gallery_get_grid (self->gallery), "selection-changed",
                             G_CALLBACK (selection_changed_cb), self);
   g_signal_connect_swapped (self->gallery, "notify::position", G_CALLBACK (update_actions),
+                            self);
+  g_signal_connect_swapped (self->run_dropdown, "notify::selected", G_CALLBACK (run_chosen_cb),
                             self);
   update_actions (self);
 }

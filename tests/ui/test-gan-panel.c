@@ -519,21 +519,41 @@ test_window_run (void)
   g_assert_cmpuint (ds_sample_gallery_get_shown (gallery)->epoch, ==, 1);
   g_assert_true (g_bytes_equal (ds_sample_gallery_get_shown (gallery)->pixels, first->pixels));
 
-  /* a run that kept no galleries (an earlier version's): its generator's last epoch again */
-  for (guint e = 1; e <= 3; e++)
-    {
-      g_autofree char *name = g_strdup_printf ("epoch-%03u.png", e);
-      g_autofree char *path = g_build_filename (folder, DS_GAN_JOB_FOLDER, "1", name, NULL);
+  /* a second run that kept no galleries (an earlier version's): the newest, so shown first,
+   * its generator's last epoch made again; the first one is a choice away */
+  {
+    g_autofree char *run1 = g_build_filename (folder, DS_GAN_JOB_FOLDER, "1",
+                                              DS_GAN_JOB_CHECKPOINT, NULL);
+    g_autofree char *dir2 = g_build_filename (folder, DS_GAN_JOB_FOLDER, "2", NULL);
+    g_autofree char *run2 = g_build_filename (dir2, DS_GAN_JOB_CHECKPOINT, NULL);
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+    GtkDropDown *runs = GTK_DROP_DOWN (find_widget (GTK_WIDGET (samples), GTK_TYPE_DROP_DOWN));
 
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  saved_loaded = FALSE;
-  ds_window_open_project (window, file);
-  g_assert_true (iterate_until (&saved_loaded, 10.0));
-  g_assert_cmpuint (ds_sample_gallery_get_n_sets (gallery), ==, 1);
-  g_assert_cmpuint (ds_sample_gallery_get_shown (gallery)->epoch, ==, 3);
-  g_assert_true (g_str_has_prefix (ds_gan_samples_get_status (samples),
-                                   "The saved generator of “crack” after epoch 3"));
+    g_assert_true (g_file_get_contents (run1, &contents, &length, NULL));
+    g_assert_cmpint (g_mkdir (dir2, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (run2, contents, (gssize) length, NULL));
+    saved_loaded = FALSE;
+    ds_window_open_project (window, file);
+    g_assert_true (iterate_until (&saved_loaded, 10.0));
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (runs)), ==, 2);
+    g_assert_cmpstr (selected_text (runs), ==, "Run 2 · crack · 3 epochs");
+    g_assert_cmpuint (ds_sample_gallery_get_n_sets (gallery), ==, 1);
+    g_assert_cmpuint (ds_sample_gallery_get_shown (gallery)->epoch, ==, 3);
+    g_assert_true (g_str_has_prefix (ds_gan_samples_get_status (samples),
+                                     "The saved generator of “crack” after epoch 3"));
+
+    saved_loaded = FALSE;
+    choose_item (runs, "Run 1");
+    g_assert_true (iterate_until (&saved_loaded, 10.0));
+    g_assert_cmpuint (ds_sample_gallery_get_n_sets (gallery), ==, 3);
+    ds_sample_gallery_set_position (gallery, 1);
+    g_assert_true (g_bytes_equal (ds_sample_gallery_get_shown (gallery)->pixels, first->pixels));
+    set_page (window, "inspect");
+    ds_inspect_page_show_samples (inspect);
+    iterate_for (0.3);
+    screenshot (GTK_WIDGET (window), "gan-inspect-runs.png");
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_for (0.2);
