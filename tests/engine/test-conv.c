@@ -549,97 +549,6 @@ test_shapes (void)
   g_clear_error (&error);
 }
 
-/* im2col and col2im */
-
-/* c, h, w, kh, kw, stride, pad */
-static const guint patch_cases[][7] = {
-  { 1, 5, 5, 3, 3, 1, 0 },
-  { 2, 6, 7, 3, 3, 1, 1 },
-  { 3, 4, 4, 3, 3, 1, 2 },
-  { 1, 3, 1, 3, 3, 1, 1 },
-  { 1, 2, 2, 3, 3, 1, 2 },
-  { 2, 1, 3, 1, 3, 1, 0 },
-  { 2, 5, 3, 2, 3, 1, 1 },
-  { 2, 7, 6, 5, 5, 1, 2 },
-  { 1, 6, 9, 1, 1, 1, 0 },
-  { 3, 9, 8, 3, 3, 2, 1 },
-  { 2, 10, 7, 4, 2, 3, 2 },
-  { 1, 4, 12, 1, 1, 2, 1 },
-  { 2, 20, 19, 3, 3, 1, 1 },
-};
-
-static void
-test_im2col (void)
-{
-  DsRng rng;
-
-  ds_rng_seed (&rng, 3);
-  for (guint t = 0; t < G_N_ELEMENTS (patch_cases); t++)
-    for (guint batch = 1; batch <= 3; batch += 2)
-      {
-        const guint *p = patch_cases[t];
-        DsPatchGeometry g = {
-          .c = p[0], .h = p[1], .w = p[2], .kh = p[3], .kw = p[4], .stride = p[5], .pad = p[6],
-          .oh = (p[1] + 2 * p[6] - p[3]) / p[5] + 1,
-          .ow = (p[2] + 2 * p[6] - p[4]) / p[5] + 1,
-        };
-        gsize n_x = (gsize) batch * g.c * g.h * g.w;
-        gsize ncol = (gsize) batch * g.oh * g.ow;
-        gsize n_col = (gsize) g.c * g.kh * g.kw * ncol;
-        g_autofree float *x = g_new (float, n_x);
-        g_autofree float *dx = g_new (float, n_x);
-        g_autofree float *dx0 = g_new (float, n_x);
-        g_autofree float *col = g_new (float, n_col);
-        g_autofree float *ycol = g_new (float, n_col);
-        double lhs = 0.0, rhs = 0.0, mag = 0.0;
-
-        for (gsize i = 0; i < n_x; i++)
-          {
-            x[i] = ds_rng_normal (&rng);
-            dx0[i] = ds_rng_normal (&rng);
-          }
-        for (gsize i = 0; i < n_col; i++)
-          ycol[i] = ds_rng_normal (&rng);
-        for (gsize i = 0; i < n_col; i++)
-          col[i] = NAN;
-        ds_im2col (&g, x, batch, col);
-
-        /* every element against its definition */
-        for (guint c = 0; c < g.c; c++)
-          for (guint ki = 0; ki < g.kh; ki++)
-            for (guint kj = 0; kj < g.kw; kj++)
-              for (guint b = 0; b < batch; b++)
-                for (guint oy = 0; oy < g.oh; oy++)
-                  for (guint ox = 0; ox < g.ow; ox++)
-                    {
-                      int iy = (int) (oy * g.stride + ki) - (int) g.pad;
-                      int ix = (int) (ox * g.stride + kj) - (int) g.pad;
-                      float want = iy >= 0 && iy < (int) g.h && ix >= 0 && ix < (int) g.w
-                                   ? x[(((gsize) b * g.c + c) * g.h + iy) * g.w + ix] : 0.0f;
-                      gsize r = ((gsize) c * g.kh + ki) * g.kw + kj;
-                      float got = col[r * ncol + ((gsize) b * g.oh + oy) * g.ow + ox];
-
-                      if (got != want)
-                        g_error ("im2col case %u batch %u: row %" G_GSIZE_FORMAT " (%u, %u, %u) "
-                                 "is %g, expected %g", t, batch, r, b, oy, ox, got, want);
-                    }
-
-        /* adjointness: <im2col(x), y> == <x, col2im(y)>, col2im adding to what dx held */
-        memcpy (dx, dx0, n_x * sizeof (float));
-        ds_col2im_add (&g, ycol, batch, dx);
-        for (gsize i = 0; i < n_col; i++)
-          {
-            lhs += (double) col[i] * ycol[i];
-            mag += fabs ((double) col[i] * ycol[i]);
-          }
-        for (gsize i = 0; i < n_x; i++)
-          rhs += (double) x[i] * ((double) dx[i] - dx0[i]);
-        if (!(fabs (lhs - rhs) <= 1e-5 * mag + 1e-6))
-          g_error ("im2col case %u batch %u: <im2col(x), y> = %.9g but <x, col2im(y)> = %.9g",
-                   t, batch, lhs, rhs);
-      }
-}
-
 /* Large images: batches lowered a chunk at a time */
 
 static const float *
@@ -811,41 +720,6 @@ test_conv2d_large_winograd (void)
   check_large (&cc, FALSE, TRUE, 303);
 }
 
-/* Which 3×3 convolutions go through Winograd: those of seed-cnn's second layer do; the first
- * (one channel), the third (a 3×3 output, mostly tile waste), strided or 5×5 ones do not. */
-static void
-test_winograd_choice (void)
-{
-  static const struct
-  {
-    guint c, h, w, filters, kernel, stride, pad;
-    gboolean winograd;
-  } cases[] = {
-    { 32, 13, 13, 64, 3, 1, 0, TRUE },
-    { 32, 64, 64, 64, 3, 1, 1, TRUE },    /* surface-cnn's second layer */
-    { 16, 11, 11, 16, 3, 1, 0, TRUE },    /* 9×9 output: 25 tiles, 100 pixels for 81 */
-    { 16, 9, 9, 16, 3, 1, 0, FALSE },     /* 7×7 output: 16 tiles, 64 pixels for 49 */
-    { 1, 28, 28, 32, 3, 1, 0, FALSE },
-    { 64, 5, 5, 64, 3, 1, 0, FALSE },
-    { 15, 13, 13, 64, 3, 1, 0, FALSE },
-    { 32, 13, 13, 8, 3, 1, 0, FALSE },
-    { 32, 28, 28, 64, 3, 2, 1, FALSE },
-    { 32, 28, 28, 64, 5, 1, 2, FALSE },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      guint k = cases[i].kernel, s = cases[i].stride, p = cases[i].pad;
-      DsPatchGeometry g = {
-        .c = cases[i].c, .h = cases[i].h, .w = cases[i].w, .kh = k, .kw = k,
-        .stride = s, .pad = p,
-        .oh = (cases[i].h + 2 * p - k) / s + 1, .ow = (cases[i].w + 2 * p - k) / s + 1,
-      };
-
-      g_assert_cmpint (ds_winograd_suits (&g, cases[i].filters), ==, cases[i].winograd);
-    }
-}
-
 /* 3 images of 3×300×300 (1×3×300×300 three times) with a 5×5 kernel: 6.75 Mi floats each,
  * two chunks, through the general lowering. */
 static void
@@ -875,11 +749,9 @@ main (int    argc,
   g_test_add_func ("/engine/conv2d/large-chunked", test_conv2d_large);
   g_test_add_func ("/engine/conv2d/large-chunked-k5", test_conv2d_large_k5);
   g_test_add_func ("/engine/conv2d/large-chunked-winograd", test_conv2d_large_winograd);
-  g_test_add_func ("/engine/conv2d/winograd-choice", test_winograd_choice);
   g_test_add_func ("/engine/conv_transpose2d/direct", test_convt_forward_backward);
   g_test_add_func ("/engine/conv_transpose2d/large-chunked", test_convt_large);
   g_test_add_func ("/engine/conv/shapes", test_shapes);
-  g_test_add_func ("/engine/im2col/definition-adjoint", test_im2col);
 
   return g_test_run ();
 }
