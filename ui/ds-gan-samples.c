@@ -533,14 +533,6 @@ ds_gan_samples_set_project (DsGanSamples *self,
   update_actions (self);
 }
 
-void
-ds_gan_samples_reload (DsGanSamples *self)
-{
-  g_return_if_fail (DS_IS_GAN_SAMPLES (self));
-
-  update_actions (self);
-}
-
 /* Synthetic images */
 
 guint

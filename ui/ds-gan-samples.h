@@ -28,15 +28,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DsGanSamples, ds_gan_samples, DS, GAN_SAMPLES, GtkWidget)
 
 GtkWidget            *ds_gan_samples_new          (void);
-/* Shows @project (the window's; NULL to clear) and starts reading its newest saved GAN run, if
- * any ("loaded" follows). */
+/* Shows @project (the window's; NULL to clear): lists its GAN runs in a worker thread, then
+ * reads the newest one, if any ("loaded" follows). */
 void                  ds_gan_samples_set_project  (DsGanSamples *self,
                                                    DsProject    *project);
 /* Follows the run @job (a reference is taken): its epochs so far, then each as it ends. */
 void                  ds_gan_samples_set_job      (DsGanSamples *self,
                                                    DsGanJob     *job);
-/* Re-reads the count of synthetic images. */
-void                  ds_gan_samples_reload       (DsGanSamples *self);
 /* Adds the selected samples of the epoch shown as synthetic images of the GAN's class.
  * Returns: how many were added; 0 with @error (or none selected). */
 guint                 ds_gan_samples_add_selected (DsGanSamples *self,

@@ -34,6 +34,8 @@ typedef struct
   gsize            tmp_cap;
   float           *u;            /* Winograd: U (16, C, F) */
   gsize            u_cap;
+  float           *du;           /* Winograd: dU (16, C, F), summed over the batch */
+  gsize            du_cap;
   const float     *cached_inp;   /* input whose patches @col still holds, or NULL */
   guint            cached_batch;
 } DsConv2d;
@@ -205,7 +207,11 @@ conv2d_backward_winograd (DsConv2d       *self,
   guint group = ds_winograd_group (&self->g, f, batch);
   gsize fc = (gsize) f * c;
   gboolean cached = self->cached_inp == inp->data && self->cached_batch == batch;
-  g_autofree float *du = g_new0 (float, DS_WINOGRAD_POSITIONS * fc);
+  float *du;
+
+  ds_floats_reserve (&self->du, &self->du_cap, DS_WINOGRAD_POSITIONS * fc);
+  du = self->du;
+  memset (du, 0, DS_WINOGRAD_POSITIONS * fc * sizeof (float));
 
   for (guint b0 = 0; b0 < batch; b0 += group)
     {
@@ -416,6 +422,7 @@ conv2d_finalize (DsLayer *layer)
   ds_floats_free (self->col);
   ds_floats_free (self->tmp);
   ds_floats_free (self->u);
+  ds_floats_free (self->du);
 }
 
 const DsLayerClass ds_conv2d_class = {
