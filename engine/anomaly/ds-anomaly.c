@@ -378,13 +378,13 @@ typedef struct
   guint                   batch;       /* B */
   float                  *scores;      /* (n_scorings, B) */
   float                  *maps;        /* (B, H, W) of scorings[0], or NULL */
-  GPtrArray              *scratch;     /* (n_workers) float buffers, see score_slice */
+  GPtrArray              *scratch;     /* (n_shards) float buffers, see score_slice */
   guint                  *same_map;    /* (n_scorings) first scoring with the same residual */
 } ScoreJob;
 
 static void
 score_slice (DsModel  *replica,
-             guint     index,
+             guint     shard,
              guint     start,
              guint     count,
              DsRng    *rng,
@@ -394,7 +394,7 @@ score_slice (DsModel  *replica,
   const DsShape *s = &job->x->shape;
   gsize chw = ds_shape_sample_size (s), hw = (gsize) s->h * s->w;
   DsTensor view = { .shape = DS_SHAPE (count, s->c, s->h, s->w), .capacity = 0 };
-  float *scratch = g_ptr_array_index (job->scratch, index);
+  float *scratch = g_ptr_array_index (job->scratch, shard);
   /* scratch: the residual's, then one map per scoring, then the top-k copy */
   float *maps = scratch + ds_anomaly_scratch_size (s->h, s->w);
   float *top = maps + job->n_scorings * hw;
@@ -466,10 +466,12 @@ ds_anomaly_score_set (DsModel                *model,
     if (!ds_anomaly_scoring_check (&scorings[k], error))
       return FALSE;
 
-  workers = ds_workers_new (model, ds_context_get_n_threads (ctx), error);
+  workers = ds_workers_new (model, ds_context_get_n_threads (ctx), batch_size, error);
   if (workers == NULL)
     return FALSE;
-  for (guint i = 0; i < ds_workers_get_n (workers); i++)
+  /* whole shards: a score does not depend on the batch size asked for */
+  batch_size = ds_workers_get_max_batch (workers);
+  for (guint i = 0; i < ds_workers_get_n_shards (workers); i++)
     g_ptr_array_add (scratch, g_new (float, ds_anomaly_scratch_size (in.h, in.w)
                                             + (n_scorings + 1) * hw));
   /* scorings that differ only in how the map is summarised share the map */

@@ -273,7 +273,7 @@ typedef struct
 
 static void
 features_slice (DsModel  *replica,
-                guint     index,
+                guint     shard,
                 guint     start,
                 guint     count,
                 DsRng    *rng,
@@ -316,10 +316,10 @@ ds_classifier_features_on (DsWorkers      *c_workers,
     .probs = probs,
   };
   guint n = images->shape.n;
+  guint chunk = ds_workers_get_max_batch (c_workers);
 
-  for (job.offset = 0; job.offset < n; job.offset += DS_GAN_EVAL_BATCH)
-    ds_workers_run (c_workers, MIN (DS_GAN_EVAL_BATCH, n - job.offset), NULL, features_slice,
-                    &job);
+  for (job.offset = 0; job.offset < n; job.offset += chunk)
+    ds_workers_run (c_workers, MIN (chunk, n - job.offset), NULL, features_slice, &job);
 }
 
 static gboolean
@@ -370,7 +370,8 @@ ds_gaussian_of_images (DsModel         *classifier,
                    "a Gaussian of features needs at least 2 images, not %u", n);
       return NULL;
     }
-  workers = ds_workers_new (classifier, ds_context_get_n_threads (ctx), error);
+  workers = ds_workers_new (classifier, ds_context_get_n_threads (ctx), DS_GAN_EVAL_BATCH,
+                            error);
   if (workers == NULL)
     return NULL;
   d = ds_classifier_feature_size (classifier);
@@ -482,10 +483,12 @@ ds_gan_score (DsGan             *gan,
                    "a score needs at least 2 samples and real features of this classifier");
       return NULL;
     }
-  g_workers = ds_workers_new (gan->generator, ds_context_get_n_threads (ctx), error);
+  g_workers = ds_workers_new (gan->generator, ds_context_get_n_threads (ctx), DS_GAN_EVAL_BATCH,
+                              error);
   if (g_workers == NULL)
     return NULL;
-  c_workers = ds_workers_new (classifier, ds_context_get_n_threads (ctx), error);
+  c_workers = ds_workers_new (classifier, ds_context_get_n_threads (ctx), DS_GAN_EVAL_BATCH,
+                              error);
   if (c_workers == NULL)
     return NULL;
 

@@ -1,14 +1,14 @@
 /* ds-gan-train.c: alternating discriminator and generator updates over the worker threads
  *
  * One step, for a batch of B real images and B latents:
- *  1. every generator replica makes its slice of B fakes (training mode);
- *  2. every discriminator replica runs its slice of real, then of fake images, forward and
+ *  1. every generator replica makes its shard of B fakes (training mode);
+ *  2. every discriminator replica runs its shard of real, then of fake images, forward and
  *     backward; the gradients are summed and the discriminator updated;
  *  3. every generator replica runs its own fakes through the discriminator replica of the same
- *     index (now holding the updated weights, which the replicas share), back through it to the
+ *     shard (now holding the updated weights, which the replicas share), back through it to the
  *     fakes and on through the generator; its gradients are summed and the generator updated.
- * The pools of both networks split a batch the same way, so slice i of the fakes is where
- * worker i of each pool expects it.
+ * The pools of both networks are made for the same batch and so cut it into the same shards:
+ * shard i of the fakes is where replica i of each pool expects it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -36,24 +36,24 @@ typedef struct
   const float     *ones;       /* (B) targets */
   const float     *zeros;      /* (B) */
   const float     *real_targets; /* (B) 1 - label smoothing */
-  /* per worker */
+  /* per shard */
   DsTensor        *z_views;    /* the generator replicas' inputs, read again by their backward */
   const DsTensor **fake;       /* each generator replica's output, its slice of fakes */
   GPtrArray       *dlogits;    /* DsTensor */
   GPtrArray       *dfake;      /* DsTensor: d L_G / d fake */
-  double          *d_loss;     /* sums over each slice's samples */
+  double          *d_loss;     /* sums over each shard's samples */
   double          *g_loss;
   double          *d_real;
   double          *d_fake;
 } StepJob;
 
-/* A view of generator replica @index's output as images (count, C, H, W). */
+/* A view of generator replica @shard's output as images (count, C, H, W). */
 static DsTensor
 fake_images (const StepJob *job,
-             guint          index,
+             guint          shard,
              guint          count)
 {
-  DsTensor view = { .shape = job->gan->image, .data = job->fake[index]->data, .capacity = 0 };
+  DsTensor view = { .shape = job->gan->image, .data = job->fake[shard]->data, .capacity = 0 };
 
   view.shape.n = count;
 
@@ -62,7 +62,7 @@ fake_images (const StepJob *job,
 
 static void
 generate_fakes (DsModel  *replica,
-                guint     index,
+                guint     shard,
                 guint     start,
                 guint     count,
                 DsRng    *rng,
@@ -71,13 +71,13 @@ generate_fakes (DsModel  *replica,
   StepJob *job = user_data;
 
   /* the view must outlive this call: the generator's backward reads its input again */
-  job->z_views[index] = ds_gan_slice (job->z, start, count);
-  job->fake[index] = ds_model_forward (replica, &job->z_views[index], TRUE, rng);
+  job->z_views[shard] = ds_gan_slice (job->z, start, count);
+  job->fake[shard] = ds_model_forward (replica, &job->z_views[shard], TRUE, rng);
 }
 
 static void
 discriminator_slice (DsModel  *replica,
-                     guint     index,
+                     guint     shard,
                      guint     start,
                      guint     count,
                      DsRng    *rng,
@@ -85,34 +85,34 @@ discriminator_slice (DsModel  *replica,
 {
   StepJob *job = user_data;
   DsTensor real = ds_gan_slice (job->real, start, count);
-  DsTensor fake = fake_images (job, index, count);
+  DsTensor fake = fake_images (job, shard, count);
 
-  job->d_real[index] = job->d_fake[index] = 0.0;
-  job->d_loss[index] = count * ds_gan_discriminator_pass (replica, &real, &fake,
+  job->d_real[shard] = job->d_fake[shard] = 0.0;
+  job->d_loss[shard] = count * ds_gan_discriminator_pass (replica, &real, &fake,
                                                           job->real_targets + start,
                                                           job->zeros + start,
-                                                          g_ptr_array_index (job->dlogits, index),
+                                                          g_ptr_array_index (job->dlogits, shard),
                                                           (float) count / job->batch, rng,
-                                                          &job->d_real[index],
-                                                          &job->d_fake[index]);
+                                                          &job->d_real[shard],
+                                                          &job->d_fake[shard]);
 }
 
 static void
 generator_slice (DsModel  *replica,
-                 guint     index,
+                 guint     shard,
                  guint     start,
                  guint     count,
                  DsRng    *rng,
                  gpointer  user_data)
 {
   StepJob *job = user_data;
-  DsTensor fake = fake_images (job, index, count);
+  DsTensor fake = fake_images (job, shard, count);
 
-  job->g_loss[index] = count * ds_gan_generator_pass (replica,
-                                                      ds_workers_get_replica (job->dw, index),
+  job->g_loss[shard] = count * ds_gan_generator_pass (replica,
+                                                      ds_workers_get_replica (job->dw, shard),
                                                       &fake, job->ones + start,
-                                                      g_ptr_array_index (job->dlogits, index),
-                                                      g_ptr_array_index (job->dfake, index),
+                                                      g_ptr_array_index (job->dlogits, shard),
+                                                      g_ptr_array_index (job->dfake, shard),
                                                       (float) count / job->batch, rng, NULL);
 }
 
@@ -294,7 +294,7 @@ report (DsContext           *ctx,
 }
 
 static double
-sum_workers (const double *v,
+sum_shards (const double *v,
              guint         n)
 {
   double s = 0.0;
@@ -410,13 +410,13 @@ run_setup (Run                *r,
   guint batch = config->batch_size;
   guint n;
 
-  r->gw = ds_workers_new (gan->generator, n_threads, error);
+  r->gw = ds_workers_new (gan->generator, n_threads, batch, error);
   if (r->gw == NULL)
     return FALSE;
-  r->dw = ds_workers_new (gan->discriminator, n_threads, error);
+  r->dw = ds_workers_new (gan->discriminator, n_threads, batch, error);
   if (r->dw == NULL)
     return FALSE;
-  n = ds_workers_get_n (r->gw);
+  n = ds_workers_get_n_shards (r->gw);
   r->real = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
   r->z = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
   r->fixed_z = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
@@ -452,7 +452,7 @@ run_setup (Run                *r,
                                                 config->score_n, error);
       if (r->real_features == NULL)
         return FALSE;
-      r->cw = ds_workers_new (config->classifier, n_threads, error);
+      r->cw = ds_workers_new (config->classifier, n_threads, DS_GAN_EVAL_BATCH, error);
       if (r->cw == NULL)
         return FALSE;
     }
@@ -478,11 +478,11 @@ ds_gan_train (DsGan              *gan,
   gint64 run_start = g_get_monotonic_time ();
   g_autoptr(GString) message = g_string_new (NULL);
   Monitor monitor;
-  guint nw;
+  guint ns;
 
   if (!check_arguments (gan, train, config, error) || !run_setup (&r, gan, ctx, config, error))
     return FALSE;
-  nw = ds_workers_get_n (r.gw);
+  ns = ds_workers_get_n_shards (r.gw);
   n_steps = (train->n + batch - 1) / batch;
   monitor_init (&monitor, window, gan->label_smoothing);
 
@@ -511,8 +511,8 @@ ds_gan_train (DsGan              *gan,
             .gan = gan, .gw = r.gw, .dw = r.dw, .real = r.real, .z = r.z, .batch = count,
             .ones = r.targets, .zeros = r.targets + batch, .real_targets = r.targets + 2 * batch,
             .z_views = r.z_views, .fake = r.fake, .dlogits = r.dlogits, .dfake = r.dfake,
-            .d_loss = r.sums, .g_loss = r.sums + nw, .d_real = r.sums + 2 * nw,
-            .d_fake = r.sums + 3 * nw,
+            .d_loss = r.sums, .g_loss = r.sums + ns, .d_real = r.sums + 2 * ns,
+            .d_fake = r.sums + 3 * ns,
           };
           DsModel *d = gan->discriminator;
           double d_loss, g_loss, spread_real, spread_fake, elapsed;
@@ -523,16 +523,16 @@ ds_gan_train (DsGan              *gan,
           ds_tensor_reshape (r.z, DS_SHAPE (count, gan->latent, 1, 1));
           for (gsize i = 0; i < ds_tensor_size (r.z); i++)
             r.z->data[i] = ds_rng_normal (rng);
-          memset (r.sums, 0, 4 * nw * sizeof (double));
-          /* workers without samples this step keep no slice */
-          memset (r.z_views, 0, nw * sizeof (DsTensor));
+          memset (r.sums, 0, 4 * ns * sizeof (double));
+          /* shards without samples this step keep no view */
+          memset (r.z_views, 0, ns * sizeof (DsTensor));
 
           ds_workers_run (r.gw, count, rng, generate_fakes, &job);
           ds_workers_merge_state (r.gw);
 
           ds_workers_run (r.dw, count, rng, discriminator_slice, &job);
           ds_workers_merge_state (r.dw);
-          d_loss = sum_workers (job.d_loss, nw) / count;
+          d_loss = sum_shards (job.d_loss, ns) / count;
           if (!isfinite (d_loss))
             return not_finite (error, "discriminator's loss", epoch, step);
           if (!update_network (r.dw, gan->d_opt, r.d_saved, "discriminator", epoch, step, error))
@@ -543,7 +543,7 @@ ds_gan_train (DsGan              *gan,
           memcpy (r.d_state, d->state, d->n_state * sizeof (float));
           ds_workers_run (r.gw, count, rng, generator_slice, &job);
           memcpy (d->state, r.d_state, d->n_state * sizeof (float));
-          g_loss = sum_workers (job.g_loss, nw) / count;
+          g_loss = sum_shards (job.g_loss, ns) / count;
           if (!isfinite (g_loss)
               || !update_network (r.gw, gan->g_opt, r.g_saved, "generator", epoch, step, error))
             {
@@ -557,12 +557,12 @@ ds_gan_train (DsGan              *gan,
           gan->global_step++;
           sum_d += d_loss;
           sum_g += g_loss;
-          sum_real += sum_workers (job.d_real, nw) / count;
-          sum_fake += sum_workers (job.d_fake, nw) / count;
+          sum_real += sum_shards (job.d_real, ns) / count;
+          sum_fake += sum_shards (job.d_fake, ns) / count;
 
           /* how much the batches vary, for the trouble signs */
           spread_real = batch_spread (r.real->data, count, pixels, r.spread);
-          for (guint i = 0, offset = 0; i < nw; i++)
+          for (guint i = 0, offset = 0; i < ns; i++)
             {
               guint n = r.z_views[i].shape.n;
 
@@ -593,8 +593,8 @@ ds_gan_train (DsGan              *gan,
           p.base.val_accuracy = NAN;
           p.d_loss = d_loss;
           p.g_loss = g_loss;
-          p.d_real = sum_workers (job.d_real, nw) / count;
-          p.d_fake = sum_workers (job.d_fake, nw) / count;
+          p.d_real = sum_shards (job.d_real, ns) / count;
+          p.d_fake = sum_shards (job.d_fake, ns) / count;
           p.diversity = spread_real > 0.0 ? spread_fake / spread_real : NAN;
           p.trouble_message = p.trouble != DS_GAN_TROUBLE_NONE ? message->str : NULL;
           if (!report (ctx, &p, func, user_data))

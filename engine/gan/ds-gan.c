@@ -213,7 +213,7 @@ typedef struct
 
 static void
 generate_slice (DsModel  *replica,
-                guint     index,
+                guint     shard,
                 guint     start,
                 guint     count,
                 DsRng    *rng,
@@ -237,10 +237,12 @@ ds_gan_generate_on (DsWorkers      *g_workers,
 {
   GenerateJob job = { .z = z, .images = images };
   guint n = z->shape.n;
+  /* whole shards at a time: a training pool gives the samples of any other pool */
+  guint chunk = ds_workers_get_max_batch (g_workers);
 
   ds_tensor_reshape (images, DS_SHAPE (n, gan->image.c, gan->image.h, gan->image.w));
-  for (job.offset = 0; job.offset < n; job.offset += DS_GAN_EVAL_BATCH)
-    ds_workers_run (g_workers, MIN (DS_GAN_EVAL_BATCH, n - job.offset), NULL, generate_slice, &job);
+  for (job.offset = 0; job.offset < n; job.offset += chunk)
+    ds_workers_run (g_workers, MIN (chunk, n - job.offset), NULL, generate_slice, &job);
 }
 
 gboolean
@@ -259,7 +261,8 @@ ds_gan_generate (DsGan          *gan,
                    z->shape.c, z->shape.h, z->shape.w, gan->latent);
       return FALSE;
     }
-  workers = ds_workers_new (gan->generator, ds_context_get_n_threads (ctx), error);
+  workers = ds_workers_new (gan->generator, ds_context_get_n_threads (ctx), DS_GAN_EVAL_BATCH,
+                            error);
   if (workers == NULL)
     return FALSE;
   ds_gan_generate_on (workers, gan, z, images);

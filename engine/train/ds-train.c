@@ -89,8 +89,8 @@ typedef struct
   const gint32   *labels;       /* (B) */
   guint           n_labelled;   /* in the whole batch: every sample when reconstructing */
   guint           k;            /* classes */
-  GPtrArray      *dlogits;      /* (n_workers) DsTensor */
-  double         *loss_sums;    /* (n_workers) loss × labelled samples of each slice */
+  GPtrArray      *dlogits;      /* (n_shards) DsTensor */
+  double         *loss_sums;    /* (n_shards) loss × labelled samples of each shard */
   float          *probs;        /* (B, K) softmax, evaluation only */
 } BatchJob;
 
@@ -126,7 +126,7 @@ count_labelled (const gint32 *labels,
 
 static void
 train_slice (DsModel  *replica,
-             guint     index,
+             guint     shard,
              guint     start,
              guint     count,
              DsRng    *rng,
@@ -134,7 +134,7 @@ train_slice (DsModel  *replica,
 {
   BatchJob *job = user_data;
   DsTensor x = batch_slice (job->x, start, count);
-  DsTensor *dlogits = g_ptr_array_index (job->dlogits, index);
+  DsTensor *dlogits = g_ptr_array_index (job->dlogits, shard);
   guint labelled = count_labelled (job->labels + start, count, job->k);
   const DsTensor *logits;
   double loss;
@@ -151,12 +151,12 @@ train_slice (DsModel  *replica,
     dlogits->data[i] *= scale;
   ds_model_zero_grad (replica);
   ds_model_backward (replica, dlogits, NULL);
-  job->loss_sums[index] = loss * labelled;
+  job->loss_sums[shard] = loss * labelled;
 }
 
 static void
 evaluate_slice (DsModel  *replica,
-                guint     index,
+                guint     shard,
                 guint     start,
                 guint     count,
                 DsRng    *rng,
@@ -171,23 +171,24 @@ evaluate_slice (DsModel  *replica,
   logits = ds_model_forward (replica, &x, FALSE, NULL);
   if (job->objective == DS_OBJECTIVE_RECONSTRUCT)
     {
-      job->loss_sums[index] = ds_loss_mse (logits, &x, NULL) * count;
+      job->loss_sums[shard] = ds_loss_mse (logits, &x, NULL) * count;
       return;
     }
   probs.data = job->probs + (gsize) start * job->k;
   /* @probs is a view: the loss only writes within its shape */
   probs.capacity = ds_tensor_size (&probs);
   loss = ds_loss_softmax_cross_entropy (logits, job->labels + start, NULL, &probs);
-  job->loss_sums[index] = loss * count_labelled (job->labels + start, count, job->k);
+  job->loss_sums[shard] = loss * count_labelled (job->labels + start, count, job->k);
 }
 
 static double
 job_loss (const BatchJob *job,
-          guint           n_workers)
+          guint           n_shards)
 {
   double sum = 0.0;
 
-  for (guint i = 0; i < n_workers; i++)
+  /* shard order: the same sum on any number of threads */
+  for (guint i = 0; i < n_shards; i++)
     sum += job->loss_sums[i];
 
   return job->n_labelled > 0 ? sum / job->n_labelled : 0.0;
@@ -209,24 +210,30 @@ evaluate (DsModel         *model,
   g_autoptr(DsTensor) x = ds_tensor_new (DS_SHAPE (0, 0, 0, 0));
   g_autoptr(DsWorkers) workers = NULL;
   g_autofree guint32 *idx = subset_indices (set);
-  g_autofree gint32 *labels = g_new (gint32, MAX (batch_size, 1));
+  g_autofree gint32 *labels = NULL;
   g_autofree double *loss_sums = NULL;
   g_autofree float *batch_probs = NULL;
   DsShape out_shape = ds_model_output_shape (model);
   gboolean classify = objective == DS_OBJECTIVE_CLASSIFY;
   guint k = classify ? (guint) ds_shape_sample_size (&out_shape) : 0;
-  guint64 n_steps = (set->n + batch_size - 1) / MAX (batch_size, 1);
-  BatchJob job = { .objective = objective, .labels = labels, .k = k };
+  guint64 n_steps;
+  BatchJob job = { .objective = objective, .k = k };
   double loss_sum = 0.0;
   guint64 labelled = 0;
 
   g_return_val_if_fail (batch_size > 0, FALSE);
 
-  workers = ds_workers_new (model, ds_context_get_n_threads (ctx), error);
+  workers = ds_workers_new (model, ds_context_get_n_threads (ctx), batch_size, error);
   if (workers == NULL)
     return FALSE;
-  loss_sums = g_new0 (double, ds_workers_get_n (workers));
+  /* batches of whole shards: every sample is computed with the same others whatever the
+   * batch size asked for */
+  batch_size = ds_workers_get_max_batch (workers);
+  n_steps = (set->n + batch_size - 1) / batch_size;
+  labels = g_new (gint32, batch_size);
+  loss_sums = g_new0 (double, ds_workers_get_n_shards (workers));
   batch_probs = g_new (float, (gsize) batch_size * MAX (k, 1));
+  job.labels = labels;
   job.x = x;
   job.loss_sums = loss_sums;
   job.probs = batch_probs;
@@ -245,7 +252,7 @@ evaluate (DsModel         *model,
 
       ds_dataset_fill_batch (set->data, idx + start, count, NULL, NULL, x, labels);
       job.n_labelled = count_labelled (labels, count, k);
-      memset (loss_sums, 0, ds_workers_get_n (workers) * sizeof (double));
+      memset (loss_sums, 0, ds_workers_get_n_shards (workers) * sizeof (double));
       ds_workers_run (workers, count, NULL, evaluate_slice, &job);
 
       if (cm != NULL && classify)
@@ -253,7 +260,7 @@ evaluate (DsModel         *model,
           ds_confusion_add (cm, labels[i], (gint32) ds_argmax (batch_probs + (gsize) i * k, k));
       if (probs != NULL && classify)
         memcpy (probs + (gsize) start * k, batch_probs, (gsize) count * k * sizeof (float));
-      loss_sum += job_loss (&job, ds_workers_get_n (workers)) * job.n_labelled;
+      loss_sum += job_loss (&job, ds_workers_get_n_shards (workers)) * job.n_labelled;
       labelled += job.n_labelled;
 
       if (!ds_context_report (ctx, &progress))
@@ -381,12 +388,12 @@ run_epochs (DsModel              *model,
   if (!check_arguments (model, opt, train, config, error))
     return FALSE;
 
-  workers = ds_workers_new (model, ds_context_get_n_threads (ctx), error);
+  workers = ds_workers_new (model, ds_context_get_n_threads (ctx), batch_size, error);
   if (workers == NULL)
     return FALSE;
-  for (guint i = 0; i < ds_workers_get_n (workers); i++)
+  for (guint i = 0; i < ds_workers_get_n_shards (workers); i++)
     g_ptr_array_add (dlogits, ds_tensor_new (DS_SHAPE (0, 0, 0, 0)));
-  loss_sums = g_new0 (double, ds_workers_get_n (workers));
+  loss_sums = g_new0 (double, ds_workers_get_n_shards (workers));
   labels = g_new (gint32, batch_size);
   /* a copy of the weights before each step, so a non-finite step can be undone */
   saved = g_new (float, MAX (model->n_params, 1));
@@ -425,7 +432,7 @@ run_epochs (DsModel              *model,
           job.n_labelled = count_labelled (labels, count, k);
           ds_workers_run (workers, count, rng, train_slice, &job);
           ds_workers_merge_state (workers);
-          loss = job_loss (&job, ds_workers_get_n (workers));
+          loss = job_loss (&job, ds_workers_get_n_shards (workers));
 
           /* the threads sum the gradients, check them, and update the weights, each a range */
           if (!ds_workers_sum_grads (workers) || !isfinite (loss))

@@ -39,49 +39,74 @@ static inline unsigned int flush_denormals_begin (void) { return 0; }
 static inline void flush_denormals_end (unsigned int old) { (void) old; }
 #endif
 
+/* One shard of the largest batch: its replica, generator and samples in the current batch. */
+typedef struct
+{
+  DsModel   *replica;
+  DsRng      rng;
+  guint      start;
+  guint      count;   /* 0 when the batch does not reach this shard */
+} DsShard;
+
+/* One thread: the shards it runs in a batch job, or its range in a range job. */
 typedef struct
 {
   DsWorkers *pool;
   guint      index;
-  DsModel   *replica;
-  DsRng      rng;
-  guint      start;
-  guint      count;
+  guint      first;   /* shards [first, last), or the range [first, last) */
+  guint      last;
   GThread   *thread;
-} DsWorker;
+} DsThread;
 
 struct _DsWorkers
 {
   DsModel      *model;
-  guint         n;
-  DsWorker     *workers;
+  guint         max_batch;   /* n_shards × DS_SHARD_SIZE */
+  guint         n_shards;
+  DsShard      *shards;
+  guint         n_used;      /* shards with samples in the last batch */
+  guint         n_threads;
+  DsThread     *threads;
   GMutex        lock;
   GCond         start_cond;
   GCond         done_cond;
   guint64       generation;  /* bumped for every job */
-  guint         pending;     /* workers still running the job */
+  guint         pending;     /* threads still running the job */
   gboolean      quit;
+  gboolean      range_job;   /* the job is over parameter ranges, not shards */
   DsWorkerFunc  func;
   gpointer      func_data;
 };
 
 static void
-worker_run_slice (DsWorker *w)
+thread_run (DsThread *t)
 {
-  unsigned int mode;
+  DsWorkers *pool = t->pool;
+  unsigned int mode = flush_denormals_begin ();
 
-  if (w->count == 0)
-    return;
-  mode = flush_denormals_begin ();
-  w->pool->func (w->replica, w->index, w->start, w->count, &w->rng, w->pool->func_data);
+  if (pool->range_job)
+    {
+      if (t->last > t->first)
+        pool->func (pool->model, t->index, t->first, t->last - t->first, NULL, pool->func_data);
+    }
+  else
+    {
+      for (guint s = t->first; s < t->last; s++)
+        {
+          DsShard *shard = &pool->shards[s];
+
+          pool->func (shard->replica, s, shard->start, shard->count, &shard->rng,
+                      pool->func_data);
+        }
+    }
   flush_denormals_end (mode);
 }
 
 static gpointer
-worker_main (gpointer data)
+thread_main (gpointer data)
 {
-  DsWorker *w = data;
-  DsWorkers *pool = w->pool;
+  DsThread *t = data;
+  DsWorkers *pool = t->pool;
   guint64 seen = 0;
 
   for (;;)
@@ -97,7 +122,7 @@ worker_main (gpointer data)
       seen = pool->generation;
       g_mutex_unlock (&pool->lock);
 
-      worker_run_slice (w);
+      thread_run (t);
 
       g_mutex_lock (&pool->lock);
       if (--pool->pending == 0)
@@ -109,33 +134,42 @@ worker_main (gpointer data)
 DsWorkers *
 ds_workers_new (DsModel  *model,
                 guint     n_threads,
+                guint     max_batch,
                 GError  **error)
 {
   g_autoptr(DsWorkers) pool = g_new0 (DsWorkers, 1);
 
+  g_return_val_if_fail (max_batch <= G_MAXUINT - DS_SHARD_SIZE, NULL);
+
   pool->model = model;
-  pool->n = MAX (n_threads, 1);
-  pool->workers = g_new0 (DsWorker, pool->n);
+  pool->n_shards = MAX (1, (max_batch + DS_SHARD_SIZE - 1) / DS_SHARD_SIZE);
+  pool->max_batch = pool->n_shards * DS_SHARD_SIZE;
+  pool->shards = g_new0 (DsShard, pool->n_shards);
+  /* more threads than shards would have nothing to do */
+  pool->n_threads = CLAMP (n_threads, 1, pool->n_shards);
+  pool->threads = g_new0 (DsThread, pool->n_threads);
   g_mutex_init (&pool->lock);
   g_cond_init (&pool->start_cond);
   g_cond_init (&pool->done_cond);
 
-  for (guint i = 0; i < pool->n; i++)
+  pool->shards[0].replica = model;
+  for (guint s = 1; s < pool->n_shards; s++)
     {
-      DsWorker *w = &pool->workers[i];
-
-      w->pool = pool;
-      w->index = i;
-      if (i == 0)
-        {
-          w->replica = model;
-          continue;
-        }
-      w->replica = ds_model_new_replica (model, error);
-      if (w->replica == NULL)
+      pool->shards[s].replica = ds_model_new_replica (model, error);
+      if (pool->shards[s].replica == NULL)
         return NULL;
-      w->thread = g_thread_try_new ("ds-worker", worker_main, w, error);
-      if (w->thread == NULL)
+    }
+  for (guint i = 0; i < pool->n_threads; i++)
+    {
+      DsThread *t = &pool->threads[i];
+
+      t->pool = pool;
+      t->index = i;
+      /* thread 0 is the caller's */
+      if (i == 0)
+        continue;
+      t->thread = g_thread_try_new ("ds-worker", thread_main, t, error);
+      if (t->thread == NULL)
         return NULL;
     }
 
@@ -153,54 +187,62 @@ ds_workers_free (DsWorkers *pool)
   g_cond_broadcast (&pool->start_cond);
   g_mutex_unlock (&pool->lock);
 
-  for (guint i = 1; i < pool->n; i++)
-    {
-      if (pool->workers[i].thread != NULL)
-        g_thread_join (pool->workers[i].thread);
-      ds_model_free (pool->workers[i].replica);
-    }
+  for (guint i = 1; i < pool->n_threads; i++)
+    if (pool->threads[i].thread != NULL)
+      g_thread_join (pool->threads[i].thread);
+  for (guint s = 1; s < pool->n_shards; s++)
+    ds_model_free (pool->shards[s].replica);
   g_mutex_clear (&pool->lock);
   g_cond_clear (&pool->start_cond);
   g_cond_clear (&pool->done_cond);
-  g_free (pool->workers);
+  g_free (pool->threads);
+  g_free (pool->shards);
   g_free (pool);
 }
 
 guint
-ds_workers_get_n (DsWorkers *pool)
+ds_workers_get_n_shards (DsWorkers *pool)
 {
-  return pool->n;
+  return pool->n_shards;
+}
+
+guint
+ds_workers_get_max_batch (DsWorkers *pool)
+{
+  return pool->max_batch;
 }
 
 DsModel *
 ds_workers_get_replica (DsWorkers *pool,
-                        guint      index)
+                        guint      shard)
 {
-  g_return_val_if_fail (index < pool->n, NULL);
+  g_return_val_if_fail (shard < pool->n_shards, NULL);
 
-  return pool->workers[index].replica;
+  return pool->shards[shard].replica;
 }
 
-/* Runs pool->func on every worker's slice and returns when all are done. */
+/* Runs the job on every thread's part and returns when all are done. */
 static void
 dispatch (DsWorkers    *pool,
+          gboolean      range_job,
           DsWorkerFunc  func,
           gpointer      user_data)
 {
+  pool->range_job = range_job;
   pool->func = func;
   pool->func_data = user_data;
-  if (pool->n > 1)
+  if (pool->n_threads > 1)
     {
       g_mutex_lock (&pool->lock);
-      pool->pending = pool->n - 1;
+      pool->pending = pool->n_threads - 1;
       pool->generation++;
       g_cond_broadcast (&pool->start_cond);
       g_mutex_unlock (&pool->lock);
     }
 
-  worker_run_slice (&pool->workers[0]);
+  thread_run (&pool->threads[0]);
 
-  if (pool->n > 1)
+  if (pool->n_threads > 1)
     {
       g_mutex_lock (&pool->lock);
       while (pool->pending > 0)
@@ -209,13 +251,14 @@ dispatch (DsWorkers    *pool,
     }
 }
 
+/* Gives thread @i of @n its contiguous part [first, last) of 0..@total. */
 static void
-set_slice (DsWorker *w,
-           guint64   n,
-           guint     n_workers)
+set_part (DsThread *t,
+          guint64   total,
+          guint     n)
 {
-  w->start = (guint) (n * w->index / n_workers);
-  w->count = (guint) (n * (w->index + 1) / n_workers) - w->start;
+  t->first = (guint) (total * t->index / n);
+  t->last = (guint) (total * (t->index + 1) / n);
 }
 
 void
@@ -225,22 +268,28 @@ ds_workers_run (DsWorkers    *pool,
                 DsWorkerFunc  func,
                 gpointer      user_data)
 {
-  for (guint i = 0; i < pool->n; i++)
+  g_return_if_fail (batch <= pool->max_batch);
+
+  pool->n_used = (batch + DS_SHARD_SIZE - 1) / DS_SHARD_SIZE;
+  for (guint s = 0; s < pool->n_shards; s++)
     {
-      DsWorker *w = &pool->workers[i];
+      DsShard *shard = &pool->shards[s];
 
-      set_slice (w, batch, pool->n);
-      /* without a generator (evaluation) the workers' draws need not differ */
-      ds_rng_seed (&w->rng, rng != NULL ? ds_rng_next (rng) : i);
-      /* a worker without samples this time must not add its last step's gradients */
-      if (w->count == 0)
-        ds_model_zero_grad (w->replica);
-      /* the replicas start every step from the model's batchnorm statistics */
-      if (i > 0 && pool->model->n_state > 0)
-        memcpy (w->replica->state, pool->model->state, pool->model->n_state * sizeof (float));
+      shard->start = MIN (batch, s * DS_SHARD_SIZE);
+      shard->count = MIN (batch, shard->start + DS_SHARD_SIZE) - shard->start;
+      /* every replica draws, used or not, so the caller's generator advances alike */
+      ds_rng_seed (&shard->rng, rng != NULL ? ds_rng_next (rng) : s);
+      /* the replicas start every step from the model's batchnorm statistics; the shards
+       * without samples take no part in the sums below */
+      if (s > 0 && shard->count > 0 && pool->model->n_state > 0)
+        memcpy (shard->replica->state, pool->model->state,
+                pool->model->n_state * sizeof (float));
     }
+  /* only the shards in use are handed out, so that every thread gets a share */
+  for (guint i = 0; i < pool->n_threads; i++)
+    set_part (&pool->threads[i], pool->n_used, pool->n_threads);
 
-  dispatch (pool, func, user_data);
+  dispatch (pool, FALSE, func, user_data);
 }
 
 void
@@ -251,9 +300,9 @@ ds_workers_run_range (DsWorkers    *pool,
 {
   g_return_if_fail (n <= G_MAXUINT);
 
-  for (guint i = 0; i < pool->n; i++)
-    set_slice (&pool->workers[i], n, pool->n);
-  dispatch (pool, func, user_data);
+  for (guint i = 0; i < pool->n_threads; i++)
+    set_part (&pool->threads[i], n, pool->n_threads);
+  dispatch (pool, TRUE, func, user_data);
 }
 
 void
@@ -263,9 +312,10 @@ ds_workers_reduce_grads (DsWorkers *pool,
 {
   float *restrict g = pool->model->grads;
 
-  for (guint i = 1; i < pool->n; i++)
+  /* shard order, whoever computed them: the sum is the same on any number of threads */
+  for (guint s = 1; s < pool->n_used; s++)
     {
-      const float *restrict r = pool->workers[i].replica->grads;
+      const float *restrict r = pool->shards[s].replica->grads;
 
       for (gsize j = start; j < end; j++)
         g[j] += r[j];
@@ -348,16 +398,16 @@ ds_workers_merge_state (DsWorkers *pool)
   if (model->n_state == 0)
     return;
 
-  /* running averages are linear in the batch statistics: the mean of the replicas' updates,
-   * weighted by slice size, is the update of the whole batch's mean */
-  for (guint i = 0; i < pool->n; i++)
-    batch += pool->workers[i].count;
+  /* running averages are linear in the batch statistics: the mean of the shards' updates,
+   * weighted by shard size, is the update of the whole batch's mean */
+  for (guint s = 0; s < pool->n_used; s++)
+    batch += pool->shards[s].count;
   for (gsize j = 0; j < model->n_state; j++)
     {
       double sum = 0.0;
 
-      for (guint i = 0; i < pool->n; i++)
-        sum += (double) pool->workers[i].replica->state[j] * pool->workers[i].count;
+      for (guint s = 0; s < pool->n_used; s++)
+        sum += (double) pool->shards[s].replica->state[j] * pool->shards[s].count;
       model->state[j] = (float) (sum / MAX (batch, 1));
     }
 }
@@ -365,7 +415,7 @@ ds_workers_merge_state (DsWorkers *pool)
 void
 ds_workers_reduce (DsWorkers *pool)
 {
-  /* workers that had no samples zeroed their gradients in ds_workers_run() */
+  /* only the shards in use are summed: the others hold no gradients of this batch */
   ds_workers_reduce_grads (pool, 0, pool->model->n_params);
   ds_workers_merge_state (pool);
 }
