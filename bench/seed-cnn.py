@@ -11,7 +11,11 @@ and prints a comparison table with PASS/FAIL against the targets.
 This script imports only the standard library (no torch/numpy), so the
 children do not inherit a large parent image.
 
-Usage:  /usr/bin/python3 bench/seed-cnn.py --epochs 5
+With --baseline OTHER_BUILD, a second defectscope-cli (another commit's build)
+trains the same recipe in the same run, so that a change is measured against what
+came before it under the same machine load.
+
+Usage:  /usr/bin/python3 bench/seed-cnn.py --epochs 5 [--baseline ../old/build]
 """
 
 import argparse
@@ -316,6 +320,25 @@ def print_report(args, ours, torch, cmp):
                   f"{mib(torch['train_peak_rss_kib']):.0f} MiB")
 
 
+def print_baseline(where, ours, base, torch):
+    """The build under test against another build, both measured in this run."""
+    o, b = mean(ours["epoch_seconds"]), mean(base["epoch_seconds"])
+    t = mean(torch["epoch_seconds"]) if torch else None
+    print(f"\nbaseline build {where}, same run:")
+    row = "{:<20}{:>12}{:>12}{:>10}"
+    print(row.format("", "this build", "baseline", "ratio"))
+    print(row.format("seconds / epoch", fmt(o, ".2f"), fmt(b, ".2f"), fmt(ratio(o, b), ".3f")))
+    print(row.format("  against pytorch", fmt(ratio(o, t), ".3f"), fmt(ratio(b, t), ".3f"), ""))
+    print(row.format("test accuracy", fmt(ours["accuracy"], ".4f"), fmt(base["accuracy"], ".4f"),
+                     ""))
+    print(row.format("10k inference (s)", fmt(ours["inference_seconds"], ".3f"),
+                     fmt(base["inference_seconds"], ".3f"),
+                     fmt(ratio(ours["inference_seconds"], base["inference_seconds"]), ".3f")))
+    print(row.format("peak RSS (MiB)", fmt(mib(ours["peak_rss_kib"]), ".0f"),
+                     fmt(mib(base["peak_rss_kib"]), ".0f"),
+                     fmt(ratio(ours["peak_rss_kib"], base["peak_rss_kib"]), ".3f")))
+
+
 def write_json(path, args, ours, torch, cmp):
     doc = {
         "benchmark": "seed-cnn",
@@ -390,6 +413,7 @@ def self_test():
     args = argparse.Namespace(epochs=3, threads=2, data="(sample)")
     print_report(args, ours, torch, cmp)
     print_report(args, None, torch, compare(None, torch))
+    print_baseline("(sample)", ours, dict(ours, epoch_seconds=[7.0, 7.0, 7.0]), torch)
     print("\nself-test OK (the tables above are sample figures)")
 
 
@@ -404,6 +428,8 @@ def parse_args(argv=None):
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--only", choices=("ours", "torch"), help="run one side only")
+    p.add_argument("--baseline", metavar="BUILD",
+                   help="another build of defectscope to run in the same run, for before/after")
     p.add_argument("--json", metavar="OUT", help="also write all figures as JSON to OUT")
     p.add_argument("--self-test", action="store_true",
                    help="check the parsers and report on fixed samples, then exit")
@@ -422,12 +448,17 @@ def main(argv=None):
         return 0
     for line in header_lines(args.epochs, args.threads, noted_env()):
         print(line, flush=True)
-    ours = torch = None
+    ours = torch = baseline = None
     try:
         if args.only != "torch":
             cli = os.path.join(args.build, CLI_RELPATH)
             with tempfile.TemporaryDirectory(prefix="seed-cnn-bench-") as tmpdir:
                 ours = run_ours(cli, args.data, args.epochs, args.threads, tmpdir)
+            if args.baseline:
+                print(f"baseline ({args.baseline}):", flush=True)
+                cli = os.path.join(args.baseline, CLI_RELPATH)
+                with tempfile.TemporaryDirectory(prefix="seed-cnn-bench-") as tmpdir:
+                    baseline = run_ours(cli, args.data, args.epochs, args.threads, tmpdir)
         if args.only != "ours":
             torch = run_torch(args.data, args.epochs, args.threads)
     except BenchError as e:
@@ -435,6 +466,9 @@ def main(argv=None):
         return 1
     cmp = compare(ours, torch)
     print_report(args, ours, torch, cmp)
+    if baseline:
+        print_baseline(args.baseline, ours, baseline, torch)
+        cmp["baseline"] = baseline
     if args.json:
         write_json(args.json, args, ours, torch, cmp)
         print(f"\nfigures written to {args.json}")
