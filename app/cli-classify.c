@@ -223,6 +223,7 @@ cli_train (int    argc,
   g_autoptr(GArray) history = g_array_new (FALSE, FALSE, sizeof (DsEpochResult));
   g_autofree guint32 *train_idx = NULL;
   g_autofree guint32 *val_idx = NULL;
+  g_autofree char *warning = NULL;
   const DsPreset *preset;
   DsOptimKind kind = DS_OPTIM_ADAM;
   DsTrainConfig config = { 0 };
@@ -298,8 +299,10 @@ cli_train (int    argc,
 
   ctx = ds_context_new ((guint64) seed, (guint) threads);
   data = open_split (data_path, "train", (guint) channels, h, w, NULL, FALSE, &error);
-  if (data == NULL)
+  if (data == NULL || !ds_dataset_check_classes (data, &warning, &error))
     return cli_fail (error);
+  if (warning != NULL)
+    fprintf (stderr, "defectscope-cli: warning: %s\n", warning);
   test = open_split (data_path, "test", data->c, data->h, data->w,
                      (const char * const *) data->class_names, TRUE, &error);
   if (test == NULL && error != NULL)

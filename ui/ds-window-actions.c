@@ -209,7 +209,7 @@ show_skipped (DsWindow  *self,
   dialog = gtk_message_dialog_new (GTK_WINDOW (self),
                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_WARNING, GTK_BUTTONS_CLOSE,
-                                   "%u images imported, %u files skipped", n_imported,
+                                   "%u images imported, %u notes", n_imported,
                                    skipped->len);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", text->str);
   G_GNUC_END_IGNORE_DEPRECATIONS

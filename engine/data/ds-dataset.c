@@ -21,6 +21,7 @@ ds_dataset_free (DsDataset *ds)
   g_free (ds->labels);
   g_strfreev (ds->class_names);
   g_strfreev (ds->paths);
+  g_free (ds->labels_from);
   g_free (ds);
 }
 
@@ -61,12 +62,19 @@ ds_dataset_load_idx (const char  *images_path,
   ds->h = idims[1];
   ds->w = idims[2];
   ds->pixels = g_steal_pointer (&images);
+  ds->labels_from = g_strdup (labels_path);
   ds->labels = g_new (gint32, ds->n);
-  /* Labels are single bytes, so there are at most 256 classes: no further cap is needed. */
   for (guint i = 0; i < ds->n; i++)
     {
       ds->labels[i] = labels[i];
       max_label = MAX (max_label, labels[i]);
+    }
+  if (max_label >= DS_DATASET_MAX_CLASSES)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_FORMAT,
+                   "%s: has label %u, which makes %u classes; at most %u are supported",
+                   labels_path, max_label, max_label + 1, DS_DATASET_MAX_CLASSES);
+      return NULL;
     }
   ds->n_classes = max_label + 1;
   ds->class_names = g_new0 (char *, ds->n_classes + 1);
@@ -293,6 +301,66 @@ ds_dataset_open (const char          *path,
                is_test ? "t10k-labels-idx1-ubyte or test-labels-idx1-ubyte"
                        : "train-labels-idx1-ubyte");
   return NULL;
+}
+
+gboolean
+ds_dataset_check_classes (const DsDataset  *ds,
+                          char            **warning,
+                          GError          **error)
+{
+  g_autofree guint *count = NULL;
+  g_autoptr(GString) empty = NULL;
+  guint n_held = 0;
+  guint n_empty = 0;
+  guint held = 0;
+  const char *source;
+
+  g_return_val_if_fail (ds != NULL, FALSE);
+  g_return_val_if_fail (warning != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *warning = NULL;
+  source = ds->labels_from != NULL ? ds->labels_from : "the data set";
+  count = g_new0 (guint, MAX (ds->n_classes, 1));
+  for (guint i = 0; i < ds->n; i++)
+    if (ds->labels[i] >= 0 && (guint) ds->labels[i] < ds->n_classes)
+      count[ds->labels[i]]++;
+
+  empty = g_string_new (NULL);
+  for (guint k = 0; k < ds->n_classes; k++)
+    {
+      if (count[k] > 0)
+        {
+          n_held++;
+          held = k;
+          continue;
+        }
+      /* the first five are enough to recognise what went wrong */
+      if (n_empty < 5)
+        g_string_append_printf (empty, "%s“%s”", n_empty > 0 ? ", " : "", ds->class_names[k]);
+      else if (n_empty == 5)
+        g_string_append (empty, ", …");
+      n_empty++;
+    }
+
+  if (n_held == 0)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_FORMAT,
+                   "%s: none of its %u images has a class", source, ds->n);
+      return FALSE;
+    }
+  if (n_held == 1)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_FORMAT,
+                   "%s: all %u images are of class “%s”; a classifier needs images of at "
+                   "least two classes", source, ds->n, ds->class_names[held]);
+      return FALSE;
+    }
+  if (n_empty > 0)
+    *warning = g_strdup_printf ("%s: %u of its %u classes have no image: %s", source, n_empty,
+                                ds->n_classes, empty->str);
+
+  return TRUE;
 }
 
 void

@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/* The most classes a data set may have. An IDX label byte could name 256, but a label file
+ * that needs label 255 is far more often damaged, or not a label file at all, than a set
+ * of 256 defect classes; the loaders refuse more than this. */
+#define DS_DATASET_MAX_CLASSES 255
+
 typedef struct
 {
   guint    n;             /* samples */
@@ -23,6 +28,7 @@ typedef struct
   guint    n_classes;
   GStrv    class_names;   /* n_classes names, NULL-terminated; "0".."9" for IDX sets */
   GStrv    paths;         /* (n) source files, NULL-terminated; NULL when read from IDX */
+  char    *labels_from;   /* where the labels come from: the IDX label file or the root folder */
 } DsDataset;
 
 typedef struct
@@ -58,7 +64,7 @@ DsDataset *ds_dataset_open        (const char      *path,
                                    GError         **error);
 
 /* Reads an IDX image file and its label file (plain or gzip); the label count must match.
- * Classes are "0" up to the largest label.
+ * Classes are "0" up to the largest label, at most DS_DATASET_MAX_CLASSES of them.
  * Returns: (transfer full): the data set, or NULL with @error. */
 DsDataset *ds_dataset_load_idx    (const char      *images_path,
                                    const char      *labels_path,
@@ -82,6 +88,14 @@ DsDataset *ds_dataset_load_pngs   (const char      *folder,
                                    guint            w,
                                    GPtrArray       *skipped,
                                    GError         **error);
+
+/* Checks that @ds can train a classifier: at least two of its classes hold an image, else
+ * FALSE with @error naming where its labels come from. Classes that hold no image are
+ * allowed (a test split may lack some), but *@warning then receives a sentence that names
+ * the labels' file, the count and the first of them (g_free()); it is NULL otherwise. */
+gboolean   ds_dataset_check_classes (const DsDataset *ds,
+                                     char           **warning,
+                                     GError         **error);
 
 /* Shuffles 0..n-1 with @rng and cuts off the last @val_fraction (rounded) as validation
  * indices. Both arrays are newly allocated (g_free()), even when empty; @n_val may be 0.

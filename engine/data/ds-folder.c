@@ -245,6 +245,13 @@ ds_dataset_load_folder (const char          *root,
       names = g_strdupv ((char **) folders->pdata);
       g_ptr_array_remove_index (folders, folders->len - 1);
     }
+  if (g_strv_length (names) > DS_DATASET_MAX_CLASSES)
+    {
+      g_set_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_FORMAT,
+                   "%s: has %u class folders; at most %u classes are supported",
+                   root, g_strv_length (names), DS_DATASET_MAX_CLASSES);
+      return NULL;
+    }
 
   for (guint i = 0; i < folders->len; i++)
     {
@@ -276,6 +283,7 @@ ds_dataset_load_folder (const char          *root,
     return NULL;
   ds->n_classes = g_strv_length (names);
   ds->class_names = g_steal_pointer (&names);
+  ds->labels_from = g_strdup (root);
 
   return ds;
 }

@@ -221,6 +221,7 @@ ds_project_import_idx (DsProject           *project,
   g_autofree char *test_images = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *source_name = NULL;
+  g_autofree char *warning = NULL;
   g_auto(GStrv) names = NULL;
   DsSplit split;
   DsImporter imp;
@@ -244,8 +245,11 @@ ds_project_import_idx (DsProject           *project,
       return FALSE;
     }
   main_set = ds_dataset_load_idx (images_path, labels, error);
-  if (main_set == NULL || !check_size (main_set, images_path, error))
+  if (main_set == NULL || !check_size (main_set, images_path, error)
+      || !ds_dataset_check_classes (main_set, &warning, error))
     return FALSE;
+  if (warning != NULL && skipped != NULL)
+    g_ptr_array_add (skipped, g_steal_pointer (&warning));
   split = split_of (images_path);
   n_classes = main_set->n_classes;
 

@@ -106,8 +106,9 @@ gboolean       ds_project_import_mvtec    (DsProject          *project,
  * "test-…") pair in the same folder, when present, is imported too as split "test"; any other
  * pair gets no split. @class_names (nullable, NULL-terminated) names classes 0, 1, … and must
  * cover every label; without it they are "0", "1"…, as many as the largest label needs.
- * An unreadable IDX file fails the import before anything is written (a missing or unreadable
- * test pair is only reported in @skipped). Original paths read "<IDX file>#<index>". */
+ * An unreadable IDX file, or one whose images are all of one class, fails the import before
+ * anything is written (see ds_dataset_check_classes()); classes without an image and a
+ * missing or unreadable test pair are only reported in @skipped. Original paths read "<IDX file>#<index>". */
 gboolean       ds_project_import_idx      (DsProject          *project,
                                            const char         *images_path,
                                            const char         *labels_path,

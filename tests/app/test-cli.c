@@ -285,6 +285,54 @@ test_missing_data (void)
   g_assert_false (g_file_test (m, G_FILE_TEST_EXISTS));
 }
 
+/* A tree whose images are all of one class is refused, naming the folder; one with a class
+ * folder that holds no image trains, with a warning that names it. */
+static void
+test_class_checks (void)
+{
+  g_autofree char *tree = g_build_filename (shared.dir, "one-class", NULL);
+  g_autofree char *train = g_build_filename (tree, "train", NULL);
+  g_autofree char *m = g_build_filename (shared.dir, "one-class.dsm", NULL);
+  DsRng rng;
+
+  ds_rng_seed (&rng, 5);
+  for (guint k = 0; k < N_CLASSES; k++)
+    {
+      g_autofree char *folder = g_build_filename (train, classes[k], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+      /* "hbar" stays empty; "vbar" gets its images only after the first try */
+      for (guint i = 0; k == 0 && i < 6; i++)
+        write_image (folder, k, i, &rng);
+    }
+
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_cli (&out, &err, "train", "--model", "seed-cnn", "--data", tree,
+                              "--epochs", "1", "--out", m, NULL), ==, 1);
+    g_assert_nonnull (strstr (err, train));
+    g_assert_nonnull (strstr (err, "all 6 images are of class “diagonal”"));
+    g_assert_false (g_file_test (m, G_FILE_TEST_EXISTS));
+  }
+
+  {
+    g_autofree char *vbar = g_build_filename (train, "vbar", NULL);
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    for (guint i = 0; i < 6; i++)
+      write_image (vbar, 2, i, &rng);
+    g_assert_cmpint (run_cli (&out, &err, "train", "--model", "seed-cnn", "--data", tree,
+                              "--epochs", "1", "--out", m, NULL), ==, 0);
+    g_assert_nonnull (strstr (err, "warning"));
+    g_assert_nonnull (strstr (err, train));
+    g_assert_nonnull (strstr (err, "1 of its 3 classes have no image: “hbar”"));
+    g_assert_true (g_file_test (m, G_FILE_TEST_EXISTS));
+  }
+}
+
 /* Sums the numbers of the "confusion" matrix of eval's JSON, checking it is k × k. */
 static guint64
 json_confusion_total (const char *json,
@@ -488,6 +536,7 @@ main (int    argc,
   g_test_add_func ("/app/cli/help", test_help);
   g_test_add_func ("/app/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/app/cli/missing-data", test_missing_data);
+  g_test_add_func ("/app/cli/class-checks", test_class_checks);
   g_test_add_func ("/app/cli/train-eval-predict", test_train_eval_predict);
   g_test_add_func ("/app/cli/corrupt-model", test_corrupt_model);
 

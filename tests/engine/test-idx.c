@@ -411,6 +411,106 @@ test_dataset (Fixture       *f,
   g_assert_cmpuint (ds->pixels[23], ==, 23);
 }
 
+/* A label file of @n labels, each @values[i]. */
+static GBytes *
+make_labels (const guint8 *values,
+             guint32       n)
+{
+  g_autoptr(GBytes) head = make_idx (0x08, 1, &n, 0);
+  GByteArray *b = g_byte_array_new ();
+
+  g_byte_array_append (b, g_bytes_get_data (head, NULL), (guint) g_bytes_get_size (head));
+  g_byte_array_append (b, values, n);
+
+  return g_byte_array_free_to_bytes (b);
+}
+
+/* Loads 4 images of 2×2 pixels labelled @values. */
+static DsDataset *
+load_labelled (Fixture      *f,
+               const guint8  values[4],
+               char        **labels_path,
+               GError      **error)
+{
+  const guint32 image_sizes[3] = { 4, 2, 2 };
+  g_autoptr(GBytes) images = make_idx (0x08, 3, image_sizes, 16);
+  g_autoptr(GBytes) labels = make_labels (values, 4);
+  g_autofree char *images_path = write_file (f, "images", images, FALSE);
+
+  *labels_path = write_file (f, "labels", labels, FALSE);
+  return ds_dataset_load_idx (images_path, *labels_path, error);
+}
+
+/* Labels 0..254 make 255 classes, the most there may be; label 255 is refused. */
+static void
+test_label_limit (Fixture       *f,
+                  gconstpointer  unused)
+{
+  const guint8 most[4] = { 0, 254, 3, 3 };
+  const guint8 over[4] = { 0, 255, 3, 3 };
+  g_autofree char *labels_path = NULL;
+  g_autofree char *labels_again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsDataset) ds = load_labelled (f, most, &labels_path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ds->n_classes, ==, DS_DATASET_MAX_CLASSES);
+  g_assert_cmpstr (ds->class_names[254], ==, "254");
+  g_assert_cmpstr (ds->labels_from, ==, labels_path);
+
+  g_assert_null (load_labelled (f, over, &labels_again, &error));
+  g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_FORMAT);
+  assert_error_names (error, labels_again, "has label 255, which makes 256 classes");
+}
+
+/* All labels 200: 201 classes of which one holds images, refused for training. */
+static void
+test_single_class (Fixture       *f,
+                   gconstpointer  unused)
+{
+  const guint8 values[4] = { 200, 200, 200, 200 };
+  g_autofree char *labels_path = NULL;
+  g_autofree char *warning = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsDataset) ds = load_labelled (f, values, &labels_path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ds->n_classes, ==, 201);
+  g_assert_false (ds_dataset_check_classes (ds, &warning, &error));
+  g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_FORMAT);
+  assert_error_names (error, labels_path, "all 4 images are of class “200”");
+  g_assert_null (warning);
+}
+
+/* Labels 0, 2, 2, 5: classes 1, 3 and 4 are empty, which trains but is warned about. */
+static void
+test_empty_classes (Fixture       *f,
+                    gconstpointer  unused)
+{
+  const guint8 values[4] = { 0, 2, 2, 5 };
+  const guint8 full[4] = { 1, 0, 1, 0 };
+  g_autofree char *labels_path = NULL;
+  g_autofree char *labels_again = NULL;
+  g_autofree char *warning = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DsDataset) ds = load_labelled (f, values, &labels_path, &error);
+  g_autoptr(DsDataset) whole = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ds->n_classes, ==, 6);
+  g_assert_true (ds_dataset_check_classes (ds, &warning, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (warning);
+  g_assert_true (g_str_has_prefix (warning, labels_path));
+  g_assert_nonnull (strstr (warning, "3 of its 6 classes have no image: “1”, “3”, “4”"));
+
+  g_clear_pointer (&warning, g_free);
+  whole = load_labelled (f, full, &labels_again, &error);
+  g_assert_no_error (error);
+  g_assert_true (ds_dataset_check_classes (whole, &warning, &error));
+  g_assert_null (warning);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -434,6 +534,9 @@ main (int   argc,
   ADD ("/engine/idx/missing", test_missing);
   ADD ("/engine/idx/label-mismatch", test_label_mismatch);
   ADD ("/engine/idx/dataset", test_dataset);
+  ADD ("/engine/idx/label-limit", test_label_limit);
+  ADD ("/engine/idx/single-class", test_single_class);
+  ADD ("/engine/idx/empty-classes", test_empty_classes);
 
 #undef ADD
 

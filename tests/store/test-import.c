@@ -565,6 +565,41 @@ test_idx (Fixture       *f,
     g_assert_cmpint (ds_project_find_class (f->project, "spare", NULL), >, 0);
   }
 
+  /* labels 0, 5, 5, 0: classes 1 to 4 hold no image, which is imported but noted; a label
+   * file of one class only is refused before anything is written */
+  {
+    g_autofree char *sparse = g_build_filename (f->src, "sparse", NULL);
+    g_autofree char *images = g_build_filename (sparse, "parts-images-idx3-ubyte", NULL);
+    g_autofree char *labels = g_build_filename (sparse, "parts-labels-idx1-ubyte", NULL);
+    gint64 before;
+
+    g_assert_cmpint (g_mkdir (sparse, 0755), ==, 0);
+    write_idx_pair (sparse, "parts", 4, 0, FALSE);
+    g_free (test_write_file (sparse, "parts-labels-idx1-ubyte",
+                             "\0\0\x08\x01\0\0\0\x04\x00\x05\x05\x00", 12));
+    g_assert_cmpuint (f->skipped->len, ==, 0);
+    g_assert_true (ds_project_import_idx (f->project, images, NULL, NULL, NULL, NULL, f->skipped,
+                                          &n, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (n, ==, 4);
+    g_assert_cmpuint (f->skipped->len, ==, 1);
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (f->skipped, 0), labels));
+    g_assert_nonnull (strstr (g_ptr_array_index (f->skipped, 0),
+                              "4 of its 6 classes have no image: “1”, “2”, “3”, “4”"));
+    g_ptr_array_set_size (f->skipped, 0);
+
+    before = ds_project_count_images (f->project, DS_IMAGE_FILTER_ALL, 0, NULL);
+    g_free (test_write_file (sparse, "parts-labels-idx1-ubyte",
+                             "\0\0\x08\x01\0\0\0\x04\xc8\xc8\xc8\xc8", 12));
+    g_assert_false (ds_project_import_idx (f->project, images, NULL, NULL, NULL, NULL,
+                                           f->skipped, &n, &error));
+    g_assert_error (error, DS_ENGINE_ERROR, DS_ENGINE_ERROR_FORMAT);
+    test_assert_message (error, labels, "all 4 images are of class “200”", NULL);
+    g_clear_error (&error);
+    g_assert_cmpint (ds_project_count_images (f->project, DS_IMAGE_FILTER_ALL, 0, NULL), ==,
+                     before);
+  }
+
   /* a damaged label file fails before anything is written */
   {
     g_autofree char *labels = g_build_filename (alone, "parts-labels-idx1-ubyte", NULL);
