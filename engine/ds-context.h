@@ -4,6 +4,16 @@
  * callback. It belongs to one caller at a time; ds_context_cancel() alone may be called
  * from another thread.
  *
+ * What the engine promises: the same data, seed and settings give the same bits, whatever
+ * the thread count. Training and inference cut every batch into the same shards of
+ * DS_SHARD_SIZE (16) samples on one thread or on sixteen, each shard runs with
+ * single-threaded BLAS on its own replica, and the shards' results are summed in shard order
+ * (train/ds-workers.h): the threads decide only who computes a shard, never the shape of a
+ * product or the order of a sum. So a model trained on a 16-core server equals the one
+ * trained on a laptop of the same CPU kind, and the window equals the command line. The bits
+ * hold on one machine and build: another CPU, OpenBLAS kernel (OPENBLAS_CORETYPE) or compiler
+ * rounds the same products differently, and its results agree only to rounding.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
