@@ -11,11 +11,6 @@
 
 #include "cli-anomaly.h"
 
-/* Without --epochs, small data sets get more epochs than the preset's, so that training sees at
- * least this many images: 150 demo images need about 100 epochs, 6000 Fashion-MNIST ones 3. */
-#define MIN_IMAGES_SEEN 15000
-#define MAX_AUTO_EPOCHS 500
-
 static const char anomaly_usage[] =
   "Usage: defectscope-cli anomaly COMMAND [OPTION…]\n\n"
   "Commands:\n"
@@ -266,7 +261,7 @@ cli_anomaly_train (int    argc,
     { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &sigma,
       "Gaussian σ of the smoothed and ssim residuals, pixels (default 1)", "S" },
     { "score", 0, 0, G_OPTION_ARG_STRING, &score_name,
-      "Image score: top-k (default), mean or max", "KIND" },
+      "Image score: top-k, mean or max (default: max for images of 64×64 and more, else top-k)", "KIND" },
     { "top-k", 0, 0, G_OPTION_ARG_DOUBLE, &top_k,
       "Fraction of the pixels the top-k score averages (default 0.1)", "F" },
     { "frr", 0, 0, G_OPTION_ARG_DOUBLE, &frr,
@@ -344,6 +339,9 @@ cli_anomaly_train (int    argc,
                           (guint) channels, h, w, &error);
   if (set == NULL)
     return cli_fail (error);
+  /* without --score, the one for the image size, as a project's runs take it */
+  if (score_name == NULL)
+    params.scoring.score = ds_anomaly_scoring_for_size (set->data->h, set->data->w).score;
 
   if (spec != NULL)
     {
@@ -366,9 +364,7 @@ cli_anomaly_train (int    argc,
                     &val_idx, &n_val);
   train_set = (DsSubset) { set->data, train_idx, n_train };
   val_set = (DsSubset) { set->data, val_idx, n_val };
-  config.epochs = epochs > 0 ? (guint) epochs
-                 : MAX (preset->epochs, MIN ((MIN_IMAGES_SEEN + n_train - 1) / MAX (n_train, 1),
-                                             MAX_AUTO_EPOCHS));
+  config.epochs = epochs > 0 ? (guint) epochs : ds_anomaly_auto_epochs (preset->epochs, n_train);
   config.batch_size = (guint) batch;
   config.augment = preset->augment;
   if (flip)

@@ -137,6 +137,29 @@ mapped_cb (DsTrainPage *self)
     self->focus_idle_id = g_idle_add_full (GTK_PRIORITY_RESIZE + 10, focus_idle_cb, self, NULL);
 }
 
+/* An autoencoder's epochs may be 0, "auto": chosen from the number of normal images when the
+ * run starts (ds_anomaly_auto_epochs()). */
+static gboolean
+epochs_output_cb (GtkSpinButton *spin)
+{
+  if (gtk_spin_button_get_value_as_int (spin) != 0)
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (spin), "auto");
+
+  return TRUE;
+}
+
+static int
+epochs_input_cb (GtkSpinButton *spin,
+                 double        *value)
+{
+  if (g_ascii_strcasecmp (gtk_editable_get_text (GTK_EDITABLE (spin)), "auto") != 0)
+    return FALSE;
+  *value = 0;
+
+  return TRUE;
+}
+
 static void
 preset_changed_cb (DsTrainPage *self)
 {
@@ -151,6 +174,8 @@ preset_changed_cb (DsTrainPage *self)
   gtk_widget_set_visible (self->normal_box, preset->kind == DS_PRESET_AUTOENCODER);
   if (preset->kind == DS_PRESET_AUTOENCODER)
     update_normal_classes (self);
+  gtk_adjustment_set_lower (gtk_spin_button_get_adjustment (self->epochs_spin),
+                            preset->kind == DS_PRESET_AUTOENCODER ? 0 : 1);
   /* a preset brings the settings it was tuned with; the seed stays */
   ds_run_config_init (&config, preset);
   config.seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
@@ -729,6 +754,8 @@ ds_train_page_init (DsTrainPage *self)
 
   /* classes come and go on the Label page */
   g_signal_connect (self, "map", G_CALLBACK (update_normal_classes), NULL);
+  g_signal_connect (self->epochs_spin, "output", G_CALLBACK (epochs_output_cb), NULL);
+  g_signal_connect (self->epochs_spin, "input", G_CALLBACK (epochs_input_cb), NULL);
   g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
   g_object_bind_property (self->log_check, "active", self->chart, "log-scale",
                           G_BINDING_SYNC_CREATE);

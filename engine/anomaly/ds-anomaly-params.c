@@ -22,6 +22,28 @@ ds_anomaly_params_init (DsAnomalyParams *params)
   };
 }
 
+DsAnomalyScoring
+ds_anomaly_scoring_for_size (guint h,
+                             guint w)
+{
+  DsAnomalyScoring scoring = DS_ANOMALY_SCORING_DEFAULT;
+
+  if ((gsize) h * w >= 64 * 64)
+    scoring.score = DS_SCORE_MAX;
+
+  return scoring;
+}
+
+guint
+ds_anomaly_auto_epochs (guint preset_epochs,
+                        guint n_train)
+{
+  guint n = MAX (n_train, 1);
+
+  return MAX (preset_epochs, MIN ((DS_ANOMALY_IMAGES_SEEN + n - 1) / n,
+                                  DS_ANOMALY_MAX_AUTO_EPOCHS));
+}
+
 void
 ds_anomaly_params_clear (DsAnomalyParams *params)
 {

@@ -57,6 +57,25 @@ typedef struct
 #define DS_ANOMALY_SCORING_DEFAULT \
   ((DsAnomalyScoring) { DS_RESIDUAL_SMOOTHED, 1.0f, DS_SCORE_TOP_K, 0.1f })
 
+/* The scoring a model of @h × @w images starts with, chosen from the image size. Small
+ * images (under 64 × 64: Fashion-MNIST's objects) keep DS_ANOMALY_SCORING_DEFAULT. On part
+ * images of 64 × 64 and more a defect covers a small share of the surface, and the top 10 %
+ * of the pixels mostly average texture noise: the image score is the smoothed map's maximum.
+ * Measured on the demo project (conv-ae, flips, 108 epochs): image AUROC 0.927 with the
+ * maximum against 0.806 with the top 10 % and 0.734 with the mean, pixel AUROC 0.951 for all
+ * three; on Fashion-MNIST classes 0, 6, 8 the maximum loses 0.02–0.05. */
+DsAnomalyScoring ds_anomaly_scoring_for_size (guint h,
+                                              guint w);
+
+/* Epochs for an autoencoder on @n_train images when none are asked for: enough to see
+ * DS_ANOMALY_IMAGES_SEEN images, at least @preset_epochs, at most DS_ANOMALY_MAX_AUTO_EPOCHS.
+ * 150 demo images need about 100 epochs (half a minute on two cores), 6000 Fashion-MNIST
+ * ones the preset's 3. */
+#define DS_ANOMALY_IMAGES_SEEN      15000
+#define DS_ANOMALY_MAX_AUTO_EPOCHS  500
+guint       ds_anomaly_auto_epochs     (guint           preset_epochs,
+                                        guint           n_train);
+
 /* Largest σ accepted: the window is 6σ + 1 pixels wide. */
 #define DS_ANOMALY_MAX_SIGMA 16.0f
 

@@ -119,6 +119,7 @@ ds_run_finish_anomaly (DsRun         *run,
 
   *figures = (DsRunAnomaly) { NAN, NAN, NAN, NAN, NAN };
   ds_anomaly_params_init (&params);
+  params.scoring = ds_anomaly_scoring_for_size (ds->h, ds->w);
   params.normal_class = g_strdup (ds->class_names[run->normal]);
 
   /* the best weights score; the thresholds go into their file */

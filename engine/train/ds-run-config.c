@@ -23,8 +23,15 @@ ds_run_config_init (DsRunConfig    *config,
     .seed = 1,
     .n_threads = 2,
   };
+  /* An autoencoder's epochs follow its data (0: ds_anomaly_auto_epochs() of the training
+   * images, settled when the run starts), and a project's normal parts are surfaces without
+   * an up: flips multiply the few images a line has of them. */
   if (preset->kind == DS_PRESET_AUTOENCODER)
-    config->val_split = 0.2;
+    {
+      config->val_split = 0.2;
+      config->epochs = 0;
+      config->augment.hflip = config->augment.vflip = TRUE;
+    }
 }
 
 const DsPreset *
@@ -71,8 +78,9 @@ ds_run_config_validate (const DsRunConfig  *config,
 
   if (ds_run_config_find_preset (config->preset) == NULL)
     problem = "unknown model preset";
-  else if (config->epochs < 1 || config->epochs > 10000)
-    problem = "epochs must be between 1 and 10000";
+  else if ((config->epochs < 1 && !ds_run_config_is_autoencoder (config))
+           || config->epochs > 10000)
+    problem = "epochs must be between 1 and 10000 (0, automatic, for autoencoders only)";
   else if (config->batch_size < 1 || config->batch_size > 65536)
     problem = "the batch size must be between 1 and 65536";
   else if (!(config->lr > 0 && config->lr <= 10))

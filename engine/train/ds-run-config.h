@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char         *preset;        /* "seed-cnn", "defect-cnn" */
-  guint         epochs;
+  guint         epochs;        /* 0, autoencoders only: chosen from the data when the run starts */
   guint         batch_size;
   DsOptimKind   optimizer;
   double        lr;
@@ -34,7 +34,8 @@ typedef struct
 
 /* Fills @config with @preset's defaults: Adam at 0.001, batch 64, validation 0.1, seed 1,
  * 2 threads, and the preset's epochs, schedule and augmentation. An autoencoder holds out 0.2
- * of its normal images instead: its thresholds are set on them. */
+ * of its normal images instead (its thresholds are set on them), flips, and has epochs 0:
+ * ds_run_new() takes ds_anomaly_auto_epochs() of its training images. */
 void     ds_run_config_init     (DsRunConfig       *config,
                                  const DsPreset    *preset);
 void     ds_run_config_copy     (DsRunConfig       *dest,

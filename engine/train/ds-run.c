@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "ds-error.h"
+#include "anomaly/ds-anomaly.h"
 #include "models/ds-presets.h"
 #include "train/ds-run.h"
 #include "train/ds-run-private.h"
@@ -365,6 +366,10 @@ ds_run_new (const char         *project_folder,
   n_val = MIN (n_val, n_pool - 1);
   for (guint i = n_pool - n_val; i < n_pool; i++)
     roles[pool[i]] = DS_RUN_ROLE_VAL;
+  /* the record holds the epochs taken, not "automatic" */
+  if (recorded.epochs == 0)
+    recorded.epochs = ds_anomaly_auto_epochs (ds_run_config_find_preset (config->preset)->epochs,
+                                              n_pool - n_val);
 
   /* the record: the labelled images with their parts and labels */
   labelled_ids = g_new (gint64, MAX (n_labelled, 1));

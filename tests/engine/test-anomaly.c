@@ -679,6 +679,23 @@ test_presets (void)
   g_assert_nonnull (ds_preset_lookup_kind ("seed-cnn", DS_PRESET_CLASSIFIER));
 }
 
+/* Part images of 64 × 64 and more are scored by the maximum, smaller ones by the top 10 %. */
+static void
+test_scoring_for_size (void)
+{
+  DsAnomalyScoring small = ds_anomaly_scoring_for_size (28, 28);
+  DsAnomalyScoring part = ds_anomaly_scoring_for_size (64, 64);
+  DsAnomalyScoring wide = ds_anomaly_scoring_for_size (32, 200);
+
+  g_assert_cmpint (small.score, ==, DS_SCORE_TOP_K);
+  g_assert_cmpfloat (small.top_k, ==, 0.1f);
+  g_assert_cmpint (part.score, ==, DS_SCORE_MAX);
+  g_assert_cmpint (part.residual, ==, DS_RESIDUAL_SMOOTHED);
+  g_assert_cmpfloat (part.sigma, ==, 1.0f);
+  g_assert_cmpint (wide.score, ==, DS_SCORE_MAX);
+  g_assert_cmpint (ds_anomaly_scoring_for_size (63, 64).score, ==, DS_SCORE_TOP_K);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -700,6 +717,7 @@ main (int    argc,
   g_test_add_func ("/engine/anomaly/model/tiny-autoencoder", test_tiny_autoencoder);
   g_test_add_func ("/engine/anomaly/model/cancel", test_score_cancel);
   g_test_add_func ("/engine/anomaly/model/presets", test_presets);
+  g_test_add_func ("/engine/anomaly/scoring-for-size", test_scoring_for_size);
 
   return g_test_run ();
 }

@@ -683,6 +683,37 @@ test_autoencoder_resume (Fixture       *f,
 }
 
 /* Without a class to take as normal, an autoencoder run does not start. */
+/* An autoencoder's epochs 0 become, when the run starts, enough to see 15000 images: the
+ * record holds the number taken. A classifier's 0 stays refused (see test_no_labels). */
+static void
+test_autoencoder_auto_epochs (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DsRunConfig) config = { 0 };
+  g_autoptr(DsRun) run = NULL;
+  g_autoptr(DsProject) project = NULL;
+  g_autoptr(DsRunInfo) info = NULL;
+  guint n_train, n_val, n_test;
+
+  add_masked_images (f, 2, 8);
+  ae_config (&config, 0);
+  g_assert_true (config.augment.hflip && config.augment.vflip);
+  run = ds_run_new (f->dir, &config, "test", &error);
+  g_assert_no_error (error);
+  ds_run_get_counts (run, &n_train, &n_val, &n_test);
+  g_assert_cmpuint (n_train, ==, 19);
+  /* 15000 / 19 rounded up is 790, above the cap */
+  g_assert_cmpuint (ds_run_get_info (run)->config.epochs, ==, DS_ANOMALY_MAX_AUTO_EPOCHS);
+  project = open_project (f);
+  info = ds_project_get_run (project, ds_run_get_id (run), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->config.epochs, ==, DS_ANOMALY_MAX_AUTO_EPOCHS);
+  g_assert_cmpuint (ds_anomaly_auto_epochs (3, 192), ==, 79);
+  g_assert_cmpuint (ds_anomaly_auto_epochs (3, 6000), ==, 3);
+  g_assert_cmpuint (ds_anomaly_auto_epochs (10, 5000), ==, 10);
+}
+
 static void
 test_autoencoder_no_normal (Fixture       *f,
                             gconstpointer  data)
@@ -718,6 +749,7 @@ main (int    argc,
   ADD ("/engine/run/autoencoder", test_autoencoder);
   ADD ("/engine/run/autoencoder-resume", test_autoencoder_resume);
   ADD ("/engine/run/autoencoder-no-normal", test_autoencoder_no_normal);
+  ADD ("/engine/run/autoencoder-auto-epochs", test_autoencoder_auto_epochs);
   g_test_add_func ("/engine/run/no-labels", test_no_labels);
 
 #undef ADD

@@ -292,7 +292,19 @@ test_window_run (void)
    * design document's, is one choice away */
   presets = GTK_DROP_DOWN (find_widget (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN));
   g_assert_true (g_str_has_prefix (selected_text (presets), "surface-cnn "));
+  /* an autoencoder proposes epochs chosen from its data, and flips */
+  choose_item (presets, "conv-ae");
+  iterate_for (0.3);
+  {
+    GtkSpinButton *epochs = find_spin (GTK_WIDGET (page), "_Epochs");
+
+    g_assert_cmpint (gtk_spin_button_get_value_as_int (epochs), ==, 0);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (epochs)), ==, "auto");
+    screenshot (GTK_WIDGET (window), "train-page-conv-ae.png");
+  }
   choose_item (presets, "seed-cnn");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (find_spin (GTK_WIDGET (page), "_Epochs")),
+                   ==, 5);
   set_spin (GTK_WIDGET (page), "_Epochs", 6);
   set_spin (GTK_WIDGET (page), "See_d", 5);
   iterate_for (0.3);

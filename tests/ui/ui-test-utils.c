@@ -99,10 +99,9 @@ find_widget (GtkWidget *root,
   return NULL;
 }
 
-void
-set_spin (GtkWidget  *page,
-          const char *label,
-          double      value)
+GtkSpinButton *
+find_spin (GtkWidget  *page,
+           const char *label)
 {
   GtkWidget *spin = NULL;
 
@@ -124,7 +123,16 @@ set_spin (GtkWidget  *page,
         }
     }
   g_assert_true (GTK_IS_SPIN_BUTTON (spin));
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+
+  return GTK_SPIN_BUTTON (spin);
+}
+
+void
+set_spin (GtkWidget  *page,
+          const char *label,
+          double      value)
+{
+  gtk_spin_button_set_value (find_spin (page, label), value);
 }
 
 void

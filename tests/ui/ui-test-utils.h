@@ -29,7 +29,10 @@ void       screenshot      (GtkWidget  *window,
 /* Returns: (transfer none) (nullable): the first widget of @type under @root, depth first. */
 GtkWidget *find_widget     (GtkWidget  *root,
                             GType       type);
-/* Sets the spin button whose mnemonic label under @root reads @label ("_Epochs"). */
+/* The spin button whose mnemonic label under @root reads @label ("_Epochs"). */
+GtkSpinButton *find_spin   (GtkWidget  *root,
+                            const char *label);
+/* Sets it. */
 void       set_spin        (GtkWidget  *root,
                             const char *label,
                             double      value);
