@@ -321,6 +321,14 @@ ds_loss_chart_add_overlay (DsLossChart  *self,
   ds_loss_chart_invalidate (self);
 }
 
+guint
+ds_loss_chart_get_n_overlay_runs (DsLossChart *self)
+{
+  g_return_val_if_fail (DS_IS_LOSS_CHART (self), 0);
+
+  return self->overlay_labels->len;
+}
+
 void
 ds_loss_chart_clear_overlays (DsLossChart *self)
 {

@@ -114,6 +114,8 @@ void          ds_loss_chart_add_overlay         (DsLossChart  *self,
                                                  const double *y,
                                                  gsize         n_points);
 void          ds_loss_chart_clear_overlays      (DsLossChart  *self);
+/* The runs overlaid: their distinct labels. */
+guint         ds_loss_chart_get_n_overlay_runs  (DsLossChart  *self);
 
 gboolean      ds_loss_chart_get_log_scale       (DsLossChart  *self);
 /* TRUE draws the loss axis logarithmically (decades); values <= 0 are then left out. */

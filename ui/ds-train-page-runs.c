@@ -50,6 +50,9 @@ grid_figure (GtkGrid    *grid,
   grid_text (grid, 1, row, isfinite (value) ? buf : missing, FALSE);
 }
 
+/* Below this image AUROC an autoencoder run is called weak on the page. */
+#define DS_TRAIN_PAGE_WEAK_AUROC 0.75
+
 /* An autoencoder run's figures, once it has finished. */
 static void
 show_anomaly (DsTrainPage *self)
@@ -77,6 +80,19 @@ show_anomaly (DsTrainPage *self)
   grid_figure (self->metrics_grid, 3, "Pass at or below", info->anomaly.threshold_low, "—");
   grid_figure (self->metrics_grid, 4, "Fail above", info->anomaly.threshold_high, "—");
   grid_figure (self->metrics_grid, 5, "Decision threshold", info->anomaly.threshold, "—");
+  /* a detector near chance would fill Inspect and Review with noise: say so, and what helps */
+  if (info->anomaly.image_auroc < DS_TRAIN_PAGE_WEAK_AUROC)
+    {
+      GtkWidget *advice = gtk_label_new ("This detector hardly tells normal parts from "
+                                         "defective ones (0.5 is chance). Try: Epochs “auto” "
+                                         "(0), both flips on, more labelled normal images, or "
+                                         "the other autoencoder.");
+
+      gtk_label_set_wrap (GTK_LABEL (advice), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (advice), 0.0f);
+      gtk_widget_add_css_class (advice, "warning");
+      gtk_grid_attach (self->metrics_grid, advice, 0, 6, 2, 1);
+    }
 }
 
 void
@@ -220,14 +236,30 @@ ds_train_page_reload_runs (DsTrainPage *self,
     }
 }
 
+/* Whether the chart is about an autoencoder: the run shown, else the model chosen. */
+static gboolean
+chart_is_autoencoder (DsTrainPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->preset_dropdown);
+  const DsPreset *preset = i < self->presets->len ? g_ptr_array_index (self->presets, i) : NULL;
+
+  if (self->shown_run != 0)
+    return self->shown_autoencoder;
+  return preset != NULL && preset->kind == DS_PRESET_AUTOENCODER;
+}
+
+/* Earlier runs of the same objective only: a reconstruction loss near 0.01 and a
+ * cross-entropy near 0.5 on one axis mean nothing. */
 void
 ds_train_page_add_overlays (DsTrainPage *self)
 {
   guint added = 0;
+  gboolean autoencoder;
 
   ds_loss_chart_clear_overlays (self->chart);
   if (!gtk_check_button_get_active (self->overlay_check) || self->runs == NULL)
     return;
+  autoencoder = chart_is_autoencoder (self);
 
   for (guint i = 0; i < self->runs->len && added < N_OVERLAYS; i++)
     {
@@ -239,7 +271,8 @@ ds_train_page_add_overlays (DsTrainPage *self)
       g_autofree double *y = NULL;
       guint n = 0;
 
-      if (info->id == self->shown_run)
+      if (info->id == self->shown_run
+          || ds_run_config_is_autoencoder (&info->config) != autoencoder)
         continue;
       steps = ds_project_list_run_steps (self->project, info->id, NULL);
       epochs = ds_project_list_run_epochs (self->project, info->id, NULL);

@@ -180,6 +180,9 @@ preset_changed_cb (DsTrainPage *self)
   ds_run_config_init (&config, preset);
   config.seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
   set_form (self, &config);
+  /* with no run shown, the overlays follow the model chosen */
+  if (self->shown_run == 0 && self->project != NULL)
+    ds_train_page_add_overlays (self);
 }
 
 static void

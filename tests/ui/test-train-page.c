@@ -234,6 +234,24 @@ load_last (const char *folder,
   return model;
 }
 
+/* Whether a label under @root, shown, has text beginning with @prefix. */
+static gboolean
+has_label_starting (GtkWidget  *root,
+                    const char *prefix)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    {
+      if (GTK_IS_LABEL (w) && gtk_widget_is_visible (w)
+          && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (w)), prefix))
+        return TRUE;
+      if (has_label_starting (w, prefix))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 test_window_run (void)
 {
@@ -417,6 +435,50 @@ test_window_run (void)
   ds_window_open_project (window, dir);
   iterate_for (1.0);
   g_assert_true (g_str_has_prefix (selected_text (presets), "seed-cnn "));
+
+  /* Compare overlays runs of the chosen model's objective only: the two classifier runs, or
+   * the autoencoder run the command line adds */
+  {
+    const char *argv[] = { cli_path, "train", epochs_arg, "--model=conv-ae", "--epochs=1",
+                           NULL };
+    DsLossChart *chart = ds_train_page_get_chart (page);
+    GtkCheckButton *compare;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                 NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (status, ==, 0);
+    ds_window_open_project (window, dir);
+    iterate_for (1.0);
+    compare = find_check (GTK_WIDGET (page), "_Compare with earlier runs");
+    GtkListBox *list = GTK_LIST_BOX (find_widget (GTK_WIDGET (page), GTK_TYPE_LIST_BOX));
+
+    gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (page),
+                                                                          GTK_TYPE_STACK)),
+                                      "train");
+    gtk_check_button_set_active (compare, TRUE);
+    /* newest first: the autoencoder's run, the command line's, the window's */
+    gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+    iterate_for (0.3);
+    g_assert_cmpuint (ds_loss_chart_get_n_overlay_runs (chart), ==, 0);
+    /* one epoch: the page says when the detector is near chance, and what to try */
+    {
+      g_autoptr(GPtrArray) all = ds_project_list_runs (project, &error);
+      const DsRunInfo *ae = g_ptr_array_index (all, 0);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (ae->config.preset, ==, "conv-ae");
+      g_test_message ("1-epoch conv-ae: image AUROC %.4f", ae->anomaly.image_auroc);
+      g_assert_cmpint (has_label_starting (GTK_WIDGET (page), "This detector hardly"), ==,
+                       ae->anomaly.image_auroc < 0.75);
+      screenshot (GTK_WIDGET (window), "train-page-weak-autoencoder.png");
+    }
+    gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 1));
+    iterate_for (0.3);
+    g_assert_cmpuint (ds_loss_chart_get_n_overlay_runs (chart), ==, 1);
+    screenshot (GTK_WIDGET (window), "train-page-compare.png");
+    gtk_check_button_set_active (compare, FALSE);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_for (0.2);

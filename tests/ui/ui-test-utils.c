@@ -127,6 +127,27 @@ find_spin (GtkWidget  *page,
   return GTK_SPIN_BUTTON (spin);
 }
 
+GtkCheckButton *
+find_check (GtkWidget  *root,
+            const char *label)
+{
+  for (GtkWidget *w = root; w != NULL;)
+    {
+      if (GTK_IS_CHECK_BUTTON (w)
+          && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (w)), label) == 0)
+        return GTK_CHECK_BUTTON (w);
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && w != root && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == NULL || w == root ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  g_assert_not_reached ();
+}
+
 void
 set_spin (GtkWidget  *page,
           const char *label,

@@ -32,6 +32,9 @@ GtkWidget *find_widget     (GtkWidget  *root,
 /* The spin button whose mnemonic label under @root reads @label ("_Epochs"). */
 GtkSpinButton *find_spin   (GtkWidget  *root,
                             const char *label);
+/* The check button labelled @label under @root ("_Compare with earlier runs"). */
+GtkCheckButton *find_check (GtkWidget  *root,
+                            const char *label);
 /* Sets it. */
 void       set_spin        (GtkWidget  *root,
                             const char *label,
