@@ -99,53 +99,43 @@ find_widget (GtkWidget *root,
   return NULL;
 }
 
+/* The widget after @w in a depth-first walk of @root, without recursion; NULL at the end. */
+static GtkWidget *
+walk_next (GtkWidget *root,
+           GtkWidget *w)
+{
+  if (gtk_widget_get_first_child (w) != NULL)
+    return gtk_widget_get_first_child (w);
+  while (w != NULL && w != root && gtk_widget_get_next_sibling (w) == NULL)
+    w = gtk_widget_get_parent (w);
+
+  return w == NULL || w == root ? NULL : gtk_widget_get_next_sibling (w);
+}
+
 GtkSpinButton *
-find_spin (GtkWidget  *page,
+find_spin (GtkWidget  *root,
            const char *label)
 {
-  GtkWidget *spin = NULL;
+  for (GtkWidget *w = root; w != NULL; w = walk_next (root, w))
+    if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (w)), label) == 0)
+      {
+        GtkWidget *spin = gtk_label_get_mnemonic_widget (GTK_LABEL (w));
 
-  for (GtkWidget *w = page; w != NULL;)
-    {
-      if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (w)), label) == 0)
-        {
-          spin = gtk_label_get_mnemonic_widget (GTK_LABEL (w));
-          break;
-        }
-      /* depth-first walk without recursion */
-      if (gtk_widget_get_first_child (w) != NULL)
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w != NULL && w != page && gtk_widget_get_next_sibling (w) == NULL)
-            w = gtk_widget_get_parent (w);
-          w = w == NULL || w == page ? NULL : gtk_widget_get_next_sibling (w);
-        }
-    }
-  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
-
-  return GTK_SPIN_BUTTON (spin);
+        g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+        return GTK_SPIN_BUTTON (spin);
+      }
+  g_error ("no spin button labelled “%s”", label);
 }
 
 GtkCheckButton *
 find_check (GtkWidget  *root,
             const char *label)
 {
-  for (GtkWidget *w = root; w != NULL;)
-    {
-      if (GTK_IS_CHECK_BUTTON (w)
-          && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (w)), label) == 0)
-        return GTK_CHECK_BUTTON (w);
-      if (gtk_widget_get_first_child (w) != NULL)
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w != NULL && w != root && gtk_widget_get_next_sibling (w) == NULL)
-            w = gtk_widget_get_parent (w);
-          w = w == NULL || w == root ? NULL : gtk_widget_get_next_sibling (w);
-        }
-    }
-  g_assert_not_reached ();
+  for (GtkWidget *w = root; w != NULL; w = walk_next (root, w))
+    if (GTK_IS_CHECK_BUTTON (w)
+        && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (w)), label) == 0)
+      return GTK_CHECK_BUTTON (w);
+  g_error ("no check button labelled “%s”", label);
 }
 
 void
