@@ -244,7 +244,7 @@ cli_anomaly_train (int    argc,
     { "flip", 0, 0, G_OPTION_ARG_NONE, &flip,
       "Augment with random horizontal and vertical flips (textures, parts without an up)", NULL },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs,
-      "Epochs (default: the preset's, 3 for conv-ae, 10 for dense-ae, or enough to see 15000 "
+      "Epochs (default: the preset's, 3 for conv-ae, 10 for dense-ae, or enough to see 30000 "
       "images)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size (default 64)", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Learning rate of Adam (default 0.001)", "RATE" },

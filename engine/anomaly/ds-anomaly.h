@@ -69,9 +69,9 @@ DsAnomalyScoring ds_anomaly_scoring_for_size (guint h,
 
 /* Epochs for an autoencoder on @n_train images when none are asked for: enough to see
  * DS_ANOMALY_IMAGES_SEEN images, at least @preset_epochs, at most DS_ANOMALY_MAX_AUTO_EPOCHS.
- * 150 demo images need about 100 epochs (half a minute on two cores), 6000 Fashion-MNIST
- * ones the preset's 3. */
-#define DS_ANOMALY_IMAGES_SEEN      15000
+ * The demo's 192 normal training images get 157 epochs (about a minute on two cores; image
+ * AUROC 0.904 against 0.840 after 79 epochs, 15,000 images), 6000 Fashion-MNIST ones 5. */
+#define DS_ANOMALY_IMAGES_SEEN      30000
 #define DS_ANOMALY_MAX_AUTO_EPOCHS  500
 guint       ds_anomaly_auto_epochs     (guint           preset_epochs,
                                         guint           n_train);

@@ -683,7 +683,7 @@ test_autoencoder_resume (Fixture       *f,
 }
 
 /* Without a class to take as normal, an autoencoder run does not start. */
-/* An autoencoder's epochs 0 become, when the run starts, enough to see 15000 images: the
+/* An autoencoder's epochs 0 become, when the run starts, enough to see 30000 images: the
  * record holds the number taken. A classifier's 0 stays refused (see test_no_labels). */
 static void
 test_autoencoder_auto_epochs (Fixture       *f,
@@ -703,14 +703,14 @@ test_autoencoder_auto_epochs (Fixture       *f,
   g_assert_no_error (error);
   ds_run_get_counts (run, &n_train, &n_val, &n_test);
   g_assert_cmpuint (n_train, ==, 19);
-  /* 15000 / 19 rounded up is 790, above the cap */
+  /* 30000 / 19 rounded up is 1579, above the cap */
   g_assert_cmpuint (ds_run_get_info (run)->config.epochs, ==, DS_ANOMALY_MAX_AUTO_EPOCHS);
   project = open_project (f);
   info = ds_project_get_run (project, ds_run_get_id (run), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (info->config.epochs, ==, DS_ANOMALY_MAX_AUTO_EPOCHS);
-  g_assert_cmpuint (ds_anomaly_auto_epochs (3, 192), ==, 79);
-  g_assert_cmpuint (ds_anomaly_auto_epochs (3, 6000), ==, 3);
+  g_assert_cmpuint (ds_anomaly_auto_epochs (3, 192), ==, 157);
+  g_assert_cmpuint (ds_anomaly_auto_epochs (3, 6000), ==, 5);
   g_assert_cmpuint (ds_anomaly_auto_epochs (10, 5000), ==, 10);
 }
 
