@@ -682,7 +682,6 @@ test_autoencoder_resume (Fixture       *f,
   g_assert_cmpuint (n_scored, ==, 120);
 }
 
-/* Without a class to take as normal, an autoencoder run does not start. */
 /* An autoencoder's epochs 0 become, when the run starts, enough to see 30000 images: the
  * record holds the number taken. A classifier's 0 stays refused (see test_no_labels). */
 static void
@@ -714,6 +713,7 @@ test_autoencoder_auto_epochs (Fixture       *f,
   g_assert_cmpuint (ds_anomaly_auto_epochs (10, 5000), ==, 10);
 }
 
+/* Without a class to take as normal, an autoencoder run does not start. */
 static void
 test_autoencoder_no_normal (Fixture       *f,
                             gconstpointer  data)
